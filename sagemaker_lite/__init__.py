@@ -1,0 +1,82 @@
+"""sagemaker_lite: train and host models on Amazon SageMaker, in the SDK v2 dialect.
+
+    import sagemaker_lite
+    from sagemaker_lite.estimator import Estimator
+
+    est = Estimator(image_uri, role, instance_count=1, instance_type="ml.m5.large")
+    est.fit({"train": "s3://bucket/train"})
+
+Nothing happens at import: public names are resolved on first use (PEP 562), so
+``import sagemaker_lite`` reads no file, imports no boto3 and opens no socket.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover - names for type checkers and IDEs only
+    from . import image_uris as image_uris
+    from .errors import (
+        ConfigurationError as ConfigurationError,
+    )
+    from .errors import (
+        JobFailedError as JobFailedError,
+    )
+    from .errors import (
+        SageMakerLiteError as SageMakerLiteError,
+    )
+    from .errors import (
+        ValidationError as ValidationError,
+    )
+    from .estimator import Estimator as Estimator
+    from .inputs import FileSystemInput as FileSystemInput
+    from .inputs import ShuffleConfig as ShuffleConfig
+    from .inputs import TrainingInput as TrainingInput
+    from .inputs import s3_input as s3_input
+    from .jobs import TrainingJob as TrainingJob
+    from .session import Session as Session
+    from .session import get_execution_role as get_execution_role
+
+# public name -> module that defines it ("" means the name is itself a submodule)
+_LAZY: dict[str, str] = {
+    "Session": "session",
+    "get_execution_role": "session",
+    "Estimator": "estimator",
+    "TrainingInput": "inputs",
+    "FileSystemInput": "inputs",
+    "ShuffleConfig": "inputs",
+    "s3_input": "inputs",
+    "TrainingJob": "jobs",
+    "SageMakerLiteError": "errors",
+    "ValidationError": "errors",
+    "ConfigurationError": "errors",
+    "JobFailedError": "errors",
+    "image_uris": "",
+    "estimator": "",
+    "inputs": "",
+    "session": "",
+    "errors": "",
+    "tensorflow": "",
+    "amazon": "",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'sagemaker_lite' has no attribute {name!r}")
+    if module_name == "":
+        value: Any = importlib.import_module(f"{__name__}.{name}")
+    else:
+        value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
+    globals()[name] = value  # resolve once; later lookups are plain attribute access
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,104 @@
+"""Retry and polling policies, all built on tenacity.
+
+botocore already retries throttling and 5xx errors a few times (standard mode); these
+policies sit above it so that a burst longer than botocore's budget is still absorbed
+instead of surfacing in the middle of a long wait.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+
+from ._validation import fail
+
+T = TypeVar("T")
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+TRANSIENT_CODES = frozenset({"InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
+                             "RequestTimeout", "RequestTimeoutException"})
+
+
+def error_code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Throttling, 5xx and connection-level failures: worth another try."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
+        return True
+    code = error_code(exc)
+    if code in THROTTLING_CODES or code in TRANSIENT_CODES:
+        return True
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return isinstance(status, int) and status >= 500
+    return False
+
+
+@attrs.frozen(kw_only=True)
+class PollingPolicy:
+    """How often to ask for a resource's status: at once, then backoff with jitter up to a cap.
+
+    ``PollingPolicy(initial=2, maximum=30)`` polls after 0, ~2, ~4, ~8, ... seconds, never
+    more than ``maximum`` apart. ``transient_attempts``/``transient_timeout`` bound how long
+    a throttled or failing status call is retried before the error surfaces.
+    """
+
+    initial: float = 2.0
+    maximum: float = 30.0
+    multiplier: float = 2.0
+    jitter: float = 1.0
+    transient_attempts: int = 12
+    transient_timeout: float = 300.0
+    sleep: Callable[[float], None] = attrs.field(default=time.sleep, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.initial < 0 or self.maximum < self.initial:
+            fail("PollingPolicy", (self.initial, self.maximum), "0 <= initial <= maximum")
+
+    def intervals(self) -> Callable[[Any], float]:
+        return wait_exponential_jitter(initial=self.initial, max=self.maximum, exp_base=self.multiplier,
+                                       jitter=self.jitter)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Call ``fn``, retrying transient AWS errors with backoff (for describe/list calls)."""
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            wait=wait_exponential_jitter(initial=min(1.0, self.maximum), max=self.maximum, jitter=self.jitter),
+            stop=stop_after_attempt(self.transient_attempts) | stop_after_delay(self.transient_timeout),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        return retrying(fn)
+
+
+DEFAULT_POLLING = PollingPolicy()

@@ -1,0 +1,327 @@
+"""Estimator: train any image on SageMaker (built-in algorithms or your own container).
+
+    from sagemaker_lite.estimator import Estimator
+    from sagemaker_lite import image_uris
+
+    xgb = Estimator(
+        image_uri=image_uris.retrieve("xgboost", "us-west-2", "1.7-1"),
+        role="arn:aws:iam::123456789012:role/SageMakerRole",
+        instance_count=1,
+        instance_type="ml.m5.xlarge",
+        output_path="s3://my-bucket/xgboost",
+    )
+    xgb.set_hyperparameters(objective="reg:squarederror", num_round=100)
+    xgb.fit({"train": "s3://my-bucket/train", "validation": "s3://my-bucket/validation"})
+
+Settings live in a validated, frozen ``TrainingConfig``; assigning an attribute
+(``xgb.output_path = ...``) re-validates through ``attrs.evolve``. Bad settings raise
+``ValidationError`` at construction or at the top of ``fit()``, before any upload or call.
+Only the first four arguments are positional; the rest are keyword-only, because v1
+and v2 of the official SDK put different parameters in the same positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from . import _validation as v
+from .compat import ESTIMATOR_RENAMES, rename_kwargs
+from .errors import ValidationError
+from .inputs import FileSystemInput, TrainingInput, as_input, channels_from_inputs, inputs_from_channels
+from .jobs import TrainingJob
+from .naming import base_name_from_image, name_from_base
+from .training import (
+    TrainingConfig,
+    build_training_request,
+    config_kwargs_from_description,
+    data_channels_from_description,
+    encode_hyperparameter,
+)
+
+EXPERIMENT_CONFIG_KEYS = ("ExperimentName", "TrialName", "TrialComponentDisplayName")
+
+
+class EstimatorBase:
+    """What every estimator shares: configuration, fit, attach, model_data."""
+
+    _config_class: ClassVar[type[TrainingConfig]] = TrainingConfig
+    #: default base job name when no image names one
+    JOB_CLASS_NAME: ClassVar[str] = "training-job"
+
+    _config: TrainingConfig
+
+    def __init__(self, *, sagemaker_session: Any = None, **settings: Any) -> None:
+        rename_kwargs(settings, ESTIMATOR_RENAMES, owner=type(self).__name__, stacklevel=5)
+        settings = {key: value for key, value in settings.items() if value is not None}  # None = the default
+        unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
+        if unknown:
+            raise ValidationError(
+                unknown[0], settings[unknown[0]],
+                f"a keyword {type(self).__name__}() accepts (see help({type(self).__name__}))",
+            )
+        self.__dict__["_config"] = self._config_class(**settings)
+        self.__dict__["_sagemaker_session"] = sagemaker_session
+        self.__dict__["latest_training_job"] = None
+        self.__dict__["_current_job_name"] = None
+        self.__dict__["_attached_inputs"] = None
+
+    # --- configuration as attributes ---------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        config = self.__dict__.get("_config")
+        if config is not None and name in attrs.fields_dict(type(config)):
+            return getattr(config, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        config = self.__dict__.get("_config")
+        if config is not None and name in attrs.fields_dict(type(config)):
+            self.__dict__["_config"] = attrs.evolve(config, **{name: value})
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def config(self) -> TrainingConfig:
+        """The validated settings (frozen; use ``attrs.evolve`` or attribute assignment to vary)."""
+        return self._config
+
+    def __repr__(self) -> str:
+        defaults = {a.name: a.default for a in attrs.fields(type(self._config))}
+        shown = []
+        for field in attrs.fields(type(self._config)):
+            value = getattr(self._config, field.name)
+            default = defaults[field.name]
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = default.factory()  # type: ignore[attr-defined]
+            if value != default:
+                shown.append(f"{field.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    @property
+    def sagemaker_session(self) -> Any:
+        """The Session used for every call; created on first use (not at construction)."""
+        session = self.__dict__.get("_sagemaker_session")
+        if session is None:
+            session = self._default_session()
+            self.__dict__["_sagemaker_session"] = session
+        return session
+
+    @sagemaker_session.setter
+    def sagemaker_session(self, session: Any) -> None:
+        self.__dict__["_sagemaker_session"] = session
+
+    def _default_session(self) -> Any:
+        if self._config.is_local:
+            from .errors import LocalModeError
+
+            raise LocalModeError(
+                f"instance_type={self._config.instance_type!r} needs local mode, which this version does not "
+                "include yet; use an 'ml.*' instance type"
+            )
+        from .session import Session
+
+        return Session()
+
+    # --- hyperparameters ------------------------------------------------------------
+
+    def set_hyperparameters(self, **kwargs: Any) -> None:
+        """``est.set_hyperparameters(num_round=100, objective="reg:squarederror")`` (merges)."""
+        self.hyperparameters = {**self._config.hyperparameters, **kwargs}  # type: ignore[method-assign]
+
+    def hyperparameters(self) -> dict[str, str]:
+        """The hyperparameters as they will be sent (every value a string)."""
+        return {key: encode_hyperparameter(value) for key, value in self._config.hyperparameters.items()
+                if value is not None}
+
+    def enable_network_isolation(self) -> bool:
+        return bool(self._config.enable_network_isolation)
+
+    def training_image_uri(self) -> str:
+        if not self._config.image_uri:
+            raise ValidationError("image_uri", self._config.image_uri, "the training image's ECR URI")
+        return self._config.image_uri
+
+    # --- fit --------------------------------------------------------------------------
+
+    def _base_job_name(self) -> str:
+        return self._config.base_job_name or base_name_from_image(self._config.image_uri, self.JOB_CLASS_NAME)
+
+    def _validate_inputs(self, inputs: Any) -> list[dict[str, Any]]:
+        channels = channels_from_inputs(inputs, input_mode=self._config.input_mode)
+        named = inputs if isinstance(inputs, Mapping) else ({"training": inputs} if inputs is not None else {})
+        for name, value in named.items():
+            item = as_input(value, parameter=f"inputs[{name!r}]")
+            if isinstance(item, FileSystemInput) and not self._config.subnets:
+                raise ValidationError(
+                    f"inputs[{name!r}]", item, "a TrainingInput, or subnets and security_group_ids on the estimator",
+                    hint="EFS/FSx channels are reached through the job's VPC",
+                )
+            if isinstance(item, TrainingInput) and item.input_mode == "Pipe" and self._config.is_local:
+                pass  # local mode supports Pipe
+            if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not self._config.is_local:
+                raise ValidationError(
+                    f"inputs[{name!r}]", item.s3_data, "an s3:// URI for instance types other than 'local'",
+                    hint="upload it first with session.upload_data(...)",
+                )
+        if self._config.output_path and self._config.output_path.startswith("file://") and not self._config.is_local:
+            raise ValidationError("output_path", self._config.output_path, "an s3:// URI outside local mode")
+        return channels
+
+    def _prepare_for_training(self, job_name: str) -> None:
+        """Hook for subclasses that stage things (code) before the job is created."""
+
+    def _hyperparameters_for_request(self) -> dict[str, str]:
+        return self.hyperparameters()
+
+    def _extra_request_fields(self) -> dict[str, Any]:
+        return {}
+
+    def _resolve_output_path(self) -> str:
+        if self._config.output_path:
+            return self._config.output_path
+        return self.sagemaker_session.default_output_prefix() + "/"
+
+    def fit(
+        self,
+        inputs: Any = None,
+        wait: bool = True,
+        logs: str | bool = "All",
+        job_name: str | None = None,
+        experiment_config: Mapping[str, str] | None = None,
+    ) -> None:
+        """Start a training job; with ``wait`` (default), block until it ends, streaming its logs.
+
+        ``inputs``: an S3 URI, a ``TrainingInput``/``FileSystemInput``, or a dict of
+        channel name -> either. ``job_name`` defaults to ``<base>-<timestamp>``.
+        """
+        channels = self._validate_inputs(inputs)
+        self._config.check_ready()
+        if job_name is not None:
+            v.check_job_name("job_name", job_name)
+        if experiment_config is not None and (
+            not isinstance(experiment_config, Mapping)
+            or not all(isinstance(k, str) and isinstance(val, str) for k, val in experiment_config.items())
+        ):
+            raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
+        if logs not in ("All", "None", "Training", "Rules", True, False, None):
+            raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        name = job_name or name_from_base(self._base_job_name())
+        session = self.sagemaker_session
+        self.__dict__["_current_job_name"] = name
+        self._prepare_for_training(name)
+        role = self._config.role
+        role_arn = session.expand_role(role) if role and not self._config.is_local else role
+        extra = self._extra_request_fields()
+        if experiment_config:
+            extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
+        request = build_training_request(
+            self._config,
+            job_name=name,
+            channels=channels,
+            output_path=self._resolve_output_path(),
+            hyperparameters=self._hyperparameters_for_request(),
+            role_arn=role_arn,
+            extra=extra,
+        )
+        self.latest_training_job = TrainingJob.start_new(session, request)
+        if wait:
+            self.latest_training_job.wait(logs=logs)
+
+    # --- after training -------------------------------------------------------------
+
+    @property
+    def model_data(self) -> str:
+        """The S3 URI of the trained model (``model.tar.gz``)."""
+        job: TrainingJob | None = self.latest_training_job
+        if job is not None:
+            uri = job.model_data
+            if uri:
+                return uri
+        if self._current_job_name is None:
+            raise ValidationError("model_data", None, "an estimator that has been fit or attached")
+        base = (self._config.output_path or "").rstrip("/")
+        return f"{base}/{self._current_job_name}/output/model.tar.gz"
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeTrainingJob for the latest job."""
+        if self.latest_training_job is None:
+            raise ValidationError("latest_training_job", None, "an estimator that has been fit or attached")
+        return self.latest_training_job.describe()
+
+    @property
+    def training_job_name(self) -> str | None:
+        return self._current_job_name  # type: ignore[no-any-return]
+
+    @property
+    def attached_inputs(self) -> dict[str, TrainingInput | FileSystemInput] | None:
+        """The channels of the attached job, ready to pass to ``fit()`` again."""
+        return self._attached_inputs  # type: ignore[no-any-return]
+
+    @classmethod
+    def _init_params_from_description(cls, description: Mapping[str, Any], model_channel_name: str) -> dict[str, Any]:
+        return config_kwargs_from_description(description, model_channel_name)
+
+    @classmethod
+    def attach(
+        cls,
+        training_job_name: str,
+        sagemaker_session: Any = None,
+        model_channel_name: str = "model",
+        *,
+        wait: bool = True,
+        logs: str | bool = "None",
+    ) -> Any:
+        """Rebuild the estimator of an existing job: ``Estimator.attach("xgboost-2026-...")``.
+
+        Like the official SDK it waits for the job to end (``wait=False`` returns at once);
+        the rebuilt estimator's next request equals the original's, tags included.
+        """
+        v.check_job_name("training_job_name", training_job_name)
+        if sagemaker_session is None:
+            from .session import Session
+
+            sagemaker_session = Session()
+        job = TrainingJob(sagemaker_session, training_job_name)
+        description = job.describe()
+        params = cls._init_params_from_description(description, model_channel_name)
+        arn = description.get("TrainingJobArn")
+        if arn:
+            try:
+                tags = job.polling.call(lambda: sagemaker_session.sagemaker_client.list_tags(ResourceArn=arn))
+                params["tags"] = [t for t in tags.get("Tags", []) if not t["Key"].startswith("aws:")] or None
+            except Exception:  # tags are a nicety; a missing sagemaker:ListTags permission must not break attach
+                params.pop("tags", None)
+        params = {key: value for key, value in params.items() if value is not None}
+        estimator = cls(sagemaker_session=sagemaker_session, **params)
+        estimator.__dict__["latest_training_job"] = job
+        estimator.__dict__["_current_job_name"] = training_job_name
+        estimator.__dict__["_attached_inputs"] = inputs_from_channels(
+            data_channels_from_description(description, model_channel_name)
+        )
+        if wait:
+            job.wait(logs=logs)
+        return estimator
+
+
+class Estimator(EstimatorBase):
+    """A generic estimator for any training image (see the module docstring for an example)."""
+
+    def __init__(
+        self,
+        image_uri: str | None = None,
+        role: str | None = None,
+        instance_count: int | None = None,
+        instance_type: str | None = None,
+        *,
+        sagemaker_session: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        settings = dict(kwargs)
+        for key, value in (("image_uri", image_uri), ("role", role), ("instance_count", instance_count),
+                           ("instance_type", instance_type)):
+            if value is not None:
+                settings[key] = value
+        super().__init__(sagemaker_session=sagemaker_session, **settings)

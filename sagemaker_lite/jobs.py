@@ -1,0 +1,228 @@
+"""TrainingJob: a handle on one training job — create (retry-safe), describe, wait, logs, stop.
+
+    job = estimator.latest_training_job
+    job.wait(logs="All")          # status transitions and every host's logs, live
+    job.describe()["ModelArtifacts"]
+
+Waiting polls with tenacity: the first DescribeTrainingJob goes out at once, later ones
+back off with jitter up to a cap, and throttling is absorbed. Ctrl-C leaves the job
+running and prints the call that resumes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tenacity import Retrying, retry_if_exception, retry_if_result, stop_after_attempt
+
+from . import _partitions
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
+from .errors import JobFailedError, ValidationError
+from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter
+
+LOGGER = logging.getLogger("sagemaker_lite")
+TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
+LOG_MODES = {"All": True, "Training": True, "Rules": False, "None": False, True: True, False: False, None: False}
+# fields whose equality shows a job found under our name was created by our own request
+_OWNERSHIP_FIELDS = ("RoleArn", "HyperParameters", "OutputDataConfig", "StoppingCondition")
+
+Printer = Callable[[str], None]
+
+
+def _print(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _is_duplicate_name(exc: BaseException) -> bool:
+    if error_code(exc) not in ("ResourceInUse", "ValidationException", "ResourceInUseException"):
+        return False
+    message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).lower()
+    return "already exists" in message or "must be unique" in message
+
+
+class TrainingJob:
+    """A training job by name, bound to the Session (or local backend) that owns it."""
+
+    def __init__(self, sagemaker_session: Any, job_name: str, *, polling: PollingPolicy | None = None) -> None:
+        self.sagemaker_session = sagemaker_session
+        self.job_name = job_name
+        self.polling = polling or DEFAULT_POLLING
+        self._description: dict[str, Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.job_name
+
+    def __repr__(self) -> str:
+        return f"TrainingJob({self.job_name!r})"
+
+    @property
+    def _client(self) -> Any:
+        return self.sagemaker_session.sagemaker_client
+
+    # --- create ------------------------------------------------------------------
+
+    @classmethod
+    def start_new(
+        cls, sagemaker_session: Any, request: Mapping[str, Any], *, polling: PollingPolicy | None = None
+    ) -> TrainingJob:
+        """CreateTrainingJob, safe to retry.
+
+        botocore retries a create whose response was lost; if the first attempt did reach
+        SageMaker, the retry is refused as a duplicate name. A job under our name whose
+        settings equal our request is ours, so it is adopted instead of reported.
+        """
+        job = cls(sagemaker_session, request["TrainingJobName"], polling=polling)
+        client = job._client
+
+        def create() -> None:
+            try:
+                client.create_training_job(**request)
+            except Exception as exc:
+                if _is_duplicate_name(exc) and job._is_own_job(request):
+                    LOGGER.info("training job %s already exists with our request; adopting it", job.job_name)
+                    return
+                raise
+
+        Retrying(
+            retry=retry_if_exception(is_transient),
+            wait=job.polling.intervals(),
+            stop=stop_after_attempt(job.polling.transient_attempts),
+            sleep=job.polling.sleep,
+            reraise=True,
+        )(create)
+        return job
+
+    def _is_own_job(self, request: Mapping[str, Any]) -> bool:
+        try:
+            existing = self.describe(refresh=True)
+        except Exception:  # pragma: no cover - the original error is the better report
+            return False
+        image = request.get("AlgorithmSpecification", {}).get("TrainingImage")
+        if existing.get("AlgorithmSpecification", {}).get("TrainingImage") != image:
+            return False
+        return all(
+            _subset(request.get(field), existing.get(field)) for field in _OWNERSHIP_FIELDS if field in request
+        )
+
+    # --- describe / stop -----------------------------------------------------------
+
+    def describe(self, refresh: bool = True) -> dict[str, Any]:
+        """DescribeTrainingJob (transient errors retried with backoff)."""
+        if refresh or self._description is None:
+            self._description = dict(
+                self.polling.call(lambda: self._client.describe_training_job(TrainingJobName=self.job_name))
+            )
+        return self._description
+
+    def stop(self) -> None:
+        """StopTrainingJob; the job moves to Stopping, then Stopped."""
+        self.polling.call(lambda: self._client.stop_training_job(TrainingJobName=self.job_name))
+
+    @property
+    def status(self) -> str:
+        return str(self.describe().get("TrainingJobStatus", ""))
+
+    @property
+    def model_data(self) -> str | None:
+        artifacts = self.describe(refresh=self._description is None).get("ModelArtifacts") or {}
+        value = artifacts.get("S3ModelArtifacts")
+        return str(value) if value else None
+
+    def console_url(self) -> str:
+        return _partitions.console_url(self.sagemaker_session.boto_region_name, f"/jobs/{self.job_name}")
+
+    def logs_url(self) -> str:
+        return _partitions.cloudwatch_url(self.sagemaker_session.boto_region_name, TRAINING_LOG_GROUP, self.job_name)
+
+    # --- wait ----------------------------------------------------------------------
+
+    def wait(self, logs: str | bool | None = "All", *, printer: Printer | None = None) -> dict[str, Any]:
+        """Block until the job ends; print status transitions and (``logs``) its log lines.
+
+        Completed returns the description; Failed raises ``JobFailedError``; Stopped warns
+        and returns (a stopped spot job may still have produced a model).
+        """
+        if logs not in LOG_MODES:
+            raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        out = printer or _print
+        tailer: LogTailer | None = None
+        if LOG_MODES[logs]:
+            tailer = LogTailer(
+                self.sagemaker_session.logs_client,
+                self.job_name,
+                limiter=describe_log_streams_limiter(self.sagemaker_session),
+                policy=self.polling,
+            )
+        state = {"transitions": 0}
+
+        def poll_once() -> dict[str, Any]:
+            description = self.describe()
+            transitions = description.get("SecondaryStatusTransitions") or []
+            for transition in transitions[state["transitions"]:]:
+                out(_format_transition(transition))
+            state["transitions"] = len(transitions)
+            if tailer is not None:
+                if tailer._expected is None:
+                    tailer._expected = (description.get("ResourceConfig") or {}).get("InstanceCount")
+                for event in tailer.poll(final=description.get("TrainingJobStatus") in TERMINAL_STATUSES):
+                    out(tailer.format(event))
+            return description
+
+        try:
+            description: dict[str, Any] = Retrying(
+                retry=retry_if_result(lambda d: d.get("TrainingJobStatus") not in TERMINAL_STATUSES),
+                wait=self.polling.intervals(),
+                sleep=self.polling.sleep,
+            )(poll_once)
+        except KeyboardInterrupt:
+            out(
+                f"\nStopped waiting; training job {self.job_name} is still running.\n"
+                f"Resume with: Estimator.attach({self.job_name!r})\n"
+                f"Stop it with: Estimator.attach({self.job_name!r}).latest_training_job.stop()"
+            )
+            raise
+        return self._finish(description, tailer, out)
+
+    def _finish(self, description: dict[str, Any], tailer: LogTailer | None, out: Printer) -> dict[str, Any]:
+        status = description.get("TrainingJobStatus")
+        if tailer is not None and description.get("TrainingJobStatus") == "Failed" and not tailer.last_lines:
+            tailer.poll(final=True)
+        billable = description.get("BillableTimeInSeconds")
+        if status == "Completed":
+            if billable is not None:
+                out(f"Training job {self.job_name} completed. Billable seconds: {billable}")
+            return description
+        if status == "Stopped":
+            message = (
+                f"Training job {self.job_name} ended with status Stopped rather than Completed "
+                "(stopped by request, or max_run/max_wait reached)."
+            )
+            out(message)
+            LOGGER.warning(message)
+            return description
+        raise JobFailedError(
+            self.job_name,
+            str(description.get("FailureReason", "")),
+            last_log_lines=list(tailer.last_lines) if tailer else [],
+            console_url=self.console_url(),
+            logs_url=self.logs_url(),
+        )
+
+
+def _subset(wanted: Any, actual: Any) -> bool:
+    """True when every key/value we sent appears in what AWS returns (AWS adds defaults)."""
+    if isinstance(wanted, Mapping):
+        return isinstance(actual, Mapping) and all(_subset(value, actual.get(key)) for key, value in wanted.items())
+    return bool(wanted == actual)
+
+
+def _format_transition(transition: Mapping[str, Any]) -> str:
+    start = transition.get("StartTime")
+    stamp = start.strftime("%Y-%m-%d %H:%M:%S") if hasattr(start, "strftime") else str(start or "")
+    message = transition.get("StatusMessage", "")
+    return f"{stamp} {transition.get('Status', '')} - {message}".strip()

@@ -1,0 +1,380 @@
+"""Session: the region, the boto3 clients, the default bucket and S3 transfers.
+
+    from sagemaker_lite import Session
+    session = Session()                                # region from the environment
+    session = Session(region_name="us-west-2", endpoint_url="http://127.0.0.1:5000")
+    uri = session.upload_data("data/train.csv", key_prefix="boston/train")
+
+All AWS state (clients, account id, whether the default bucket exists) lives on the
+Session instance, never at module level, so two Sessions never share it. Clients are
+created on first use, once, with botocore's retry configuration. boto3 itself is only
+imported when a Session needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _partitions
+from ._retry import error_code
+from ._validation import S3_URI_RE, check_s3_uri, fail
+from ._version import __version__
+from .errors import ConfigurationError, ValidationError
+from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
+
+if TYPE_CHECKING:  # pragma: no cover
+    import boto3
+
+NOTEBOOK_METADATA_FILE = "/opt/ml/metadata/resource-metadata.json"
+RETRY_MODES = ("standard", "adaptive", "legacy")
+
+
+def _region_from_environment() -> str | None:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
+class Session:
+    """Holds the AWS context every estimator, model and predictor uses.
+
+    Accepts the official SDK's keywords (``boto_session``, ``sagemaker_client``,
+    ``sagemaker_runtime_client``, ``default_bucket``, ``default_bucket_prefix``) plus:
+
+    - ``region_name``: overrides the boto3 session's region;
+    - ``endpoint_url`` / ``endpoint_urls``: send every service (or the named ones, e.g.
+      ``{"sagemaker": url}``) to another endpoint, such as a moto server;
+    - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client.
+    """
+
+    def __init__(
+        self,
+        boto_session: boto3.Session | None = None,
+        sagemaker_client: Any = None,
+        sagemaker_runtime_client: Any = None,
+        default_bucket: str | None = None,
+        default_bucket_prefix: str | None = None,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        endpoint_urls: Mapping[str, str] | None = None,
+        retry_mode: str = "standard",
+        max_attempts: int = 10,
+    ) -> None:
+        if retry_mode not in RETRY_MODES:
+            fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
+        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
+            fail("max_attempts", max_attempts, "an integer >= 1")
+        if default_bucket is not None and not _is_bucket_name(default_bucket):
+            fail("default_bucket", default_bucket, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
+        self._boto_session = boto_session
+        self._retry_mode = retry_mode
+        self._max_attempts = max_attempts
+        self._endpoint_url = endpoint_url
+        self._endpoint_urls = dict(endpoint_urls or {})
+        self._clients: dict[str, Any] = {}
+        if sagemaker_client is not None:
+            self._clients["sagemaker"] = sagemaker_client
+        if sagemaker_runtime_client is not None:
+            self._clients["sagemaker-runtime"] = sagemaker_runtime_client
+        self._lock = threading.RLock()
+        self._account_id: str | None = None
+        self._default_bucket_name = default_bucket
+        self._default_bucket_ready = False
+        self.default_bucket_prefix = default_bucket_prefix.strip("/") if default_bucket_prefix else None
+        self._region = self._resolve_region(region_name, boto_session, sagemaker_client)
+        self.local_mode = False
+
+    # --- region and clients -------------------------------------------------------
+
+    @staticmethod
+    def _resolve_region(region_name: str | None, boto_session: Any, sagemaker_client: Any) -> str:
+        region = region_name
+        if region is None and boto_session is not None:
+            region = boto_session.region_name
+        if region is None and sagemaker_client is not None:
+            region = getattr(getattr(sagemaker_client, "meta", None), "region_name", None)
+        if region is None:
+            region = _region_from_environment()
+        if region is None:
+            import boto3  # only here: the profile's config file may name a region
+
+            region = boto3.Session().region_name
+        if not region:
+            raise ConfigurationError(
+                "region",
+                "no AWS region is configured. Pass Session(region_name='us-west-2'), or a "
+                "boto3.Session(region_name=...), or set AWS_DEFAULT_REGION",
+            )
+        return region
+
+    @property
+    def boto_region_name(self) -> str:
+        """The region, under the official SDK's attribute name."""
+        return self._region
+
+    @property
+    def region_name(self) -> str:
+        return self._region
+
+    @property
+    def boto_session(self) -> boto3.Session:
+        with self._lock:
+            if self._boto_session is None:
+                import boto3
+
+                self._boto_session = boto3.Session(region_name=self._region)
+            return self._boto_session
+
+    def client(self, service: str) -> Any:
+        """The boto3 client for ``service``, created once with this Session's retry config."""
+        client = self._clients.get(service)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                from botocore.config import Config
+
+                config = Config(
+                    retries={"mode": self._retry_mode, "max_attempts": self._max_attempts},
+                    user_agent_extra=f"sagemaker-lite/{__version__}",
+                )
+                kwargs: dict[str, Any] = {"region_name": self._region, "config": config}
+                url = self._endpoint_urls.get(service, self._endpoint_url)
+                if url:
+                    kwargs["endpoint_url"] = url
+                client = self.boto_session.client(service, **kwargs)
+                self._clients[service] = client
+            return client
+
+    @property
+    def sagemaker_client(self) -> Any:
+        return self.client("sagemaker")
+
+    @property
+    def sagemaker_runtime_client(self) -> Any:
+        return self.client("sagemaker-runtime")
+
+    @property
+    def s3_client(self) -> Any:
+        return self.client("s3")
+
+    @property
+    def logs_client(self) -> Any:
+        return self.client("logs")
+
+    # --- identity -----------------------------------------------------------------
+
+    def account_id(self) -> str:
+        """The caller's account id, looked up once per Session (one STS call)."""
+        with self._lock:
+            if self._account_id is None:
+                self._account_id = str(self.client("sts").get_caller_identity()["Account"])
+            return self._account_id
+
+    def get_caller_identity_arn(self) -> str:
+        """The ARN of the execution role this code runs as (see ``get_execution_role``)."""
+        return get_execution_role(self)
+
+    # --- default bucket -------------------------------------------------------------
+
+    def default_bucket(self) -> str:
+        """``sagemaker-<region>-<account>``, created when missing; checked once per Session."""
+        with self._lock:
+            if self._default_bucket_ready and self._default_bucket_name:
+                return self._default_bucket_name
+            name = self._default_bucket_name or f"sagemaker-{self._region}-{self.account_id()}"
+            self._ensure_bucket(name)
+            self._default_bucket_name = name
+            self._default_bucket_ready = True
+            return name
+
+    def _ensure_bucket(self, name: str) -> None:
+        from botocore.exceptions import ClientError
+
+        s3 = self.s3_client
+        try:
+            s3.head_bucket(Bucket=name)
+            return
+        except ClientError as exc:
+            code = error_code(exc)
+            if code in ("403", "AccessDenied", "Forbidden"):
+                raise ConfigurationError(
+                    "default_bucket",
+                    f"bucket {name!r} exists but this identity cannot use it (HeadBucket returned 403). "
+                    "Pass Session(default_bucket='a-bucket-you-own') or grant s3:ListBucket on it",
+                ) from exc
+            if code not in ("404", "NoSuchBucket", "NotFound"):
+                raise
+        kwargs: dict[str, Any] = {"Bucket": name}
+        if self._region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
+        try:
+            s3.create_bucket(**kwargs)
+        except ClientError as exc:
+            if error_code(exc) not in ("BucketAlreadyOwnedByYou", "OperationAborted"):
+                raise
+
+    def default_output_prefix(self) -> str:
+        """``s3://<default bucket>/[<default_bucket_prefix>/]`` without a trailing slash."""
+        base = f"s3://{self.default_bucket()}"
+        return f"{base}/{self.default_bucket_prefix}" if self.default_bucket_prefix else base
+
+    # --- S3 transfers -----------------------------------------------------------------
+
+    def upload_data(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str | None = None,
+        key_prefix: str = "data",
+        extra_args: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Upload a file or a directory; returns its S3 URI.
+
+        ``session.upload_data("train.csv", key_prefix="boston")`` -> ``s3://<bucket>/boston/train.csv``;
+        for a directory the URI is the prefix holding its files. Large files go multipart
+        through s3transfer.
+        """
+        local = Path(path)
+        if not local.exists():
+            fail("path", str(path), "an existing local file or directory")
+        bucket_name = bucket or self.default_bucket()
+        prefix = key_prefix.strip("/")
+        if self.default_bucket_prefix and bucket is None:
+            prefix = f"{self.default_bucket_prefix}/{prefix}" if prefix else self.default_bucket_prefix
+        files: list[tuple[Path, str]]
+        if local.is_dir():
+            files = [
+                (file, "/".join(filter(None, [prefix, file.relative_to(local).as_posix()])))
+                for file in sorted(local.rglob("*"))
+                if file.is_file()
+            ]
+            uri = f"s3://{bucket_name}/{prefix}" if prefix else f"s3://{bucket_name}"
+        else:
+            key = "/".join(filter(None, [prefix, local.name]))
+            files = [(local, key)]
+            uri = f"s3://{bucket_name}/{key}"
+        s3 = self.s3_client
+        for file, key in files:
+            s3.upload_file(str(file), bucket_name, key, ExtraArgs=dict(extra_args) if extra_args else None)
+        return uri
+
+    def download_data(
+        self,
+        path: str | os.PathLike[str],
+        bucket: str,
+        key_prefix: str = "",
+        extra_args: Mapping[str, Any] | None = None,
+    ) -> list[str]:
+        """Download every object under ``s3://bucket/key_prefix`` into ``path``; returns local paths."""
+        target = Path(path)
+        target.mkdir(parents=True, exist_ok=True)
+        s3 = self.s3_client
+        keys: list[str] = []
+        paginator = s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=key_prefix):
+            keys.extend(obj["Key"] for obj in page.get("Contents", []) if not obj["Key"].endswith("/"))
+        written: list[str] = []
+        base = key_prefix if key_prefix.endswith("/") or not keys or keys == [key_prefix] else key_prefix + "/"
+        for key in keys:
+            relative = Path(key).name if key == key_prefix else key[len(base):] if key.startswith(base) else key
+            destination = (target / relative).resolve()
+            if not destination.is_relative_to(target.resolve()):
+                raise ValidationError("key_prefix", key, "object keys that stay inside the download directory")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, key, str(destination), ExtraArgs=dict(extra_args) if extra_args else None)
+            written.append(str(destination))
+        return written
+
+    def upload_string_as_file_body(self, body: str | bytes, bucket: str, key: str, kms_key: str | None = None) -> str:
+        """Write ``body`` to ``s3://bucket/key``; returns the URI."""
+        kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body}
+        if kms_key:
+            kwargs["SSEKMSKeyId"] = kms_key
+            kwargs["ServerSideEncryption"] = "aws:kms"
+        self.s3_client.put_object(**kwargs)
+        return f"s3://{bucket}/{key}"
+
+    def read_s3_file(self, bucket: str, key_prefix: str) -> str:
+        body = self.s3_client.get_object(Bucket=bucket, Key=key_prefix)["Body"]
+        return str(body.read().decode("utf-8"))
+
+    # --- roles ---------------------------------------------------------------------
+
+    def expand_role(self, role: str) -> str:
+        """A role name becomes its ARN (one IAM call); an ARN is returned unchanged."""
+        if "/" in role or role.startswith("arn:"):
+            return role
+        return str(self.client("iam").get_role(RoleName=role)["Role"]["Arn"])
+
+    def get_execution_role(self) -> str:
+        return get_execution_role(self)
+
+    def __repr__(self) -> str:
+        return f"Session(region_name={self._region!r})"
+
+
+def _is_bucket_name(name: str) -> bool:
+    return bool(S3_URI_RE.match(f"s3://{name}")) and "/" not in name
+
+
+def split_s3_uri(uri: str, parameter: str = "s3_uri") -> tuple[str, str]:
+    """``s3://bucket/a/b`` -> ``("bucket", "a/b")``."""
+    check_s3_uri(parameter, uri)
+    match = S3_URI_RE.match(uri)
+    assert match is not None
+    return match.group("bucket"), match.group("key") or ""
+
+
+def get_execution_role(sagemaker_session: Session | None = None, use_default: bool = False) -> str:
+    """The IAM role ARN this code runs as, for ``role=``.
+
+    On a notebook instance or Studio, the role attached to it; elsewhere, the caller's
+    identity when it is an assumed role. Anything else (an IAM user, say) cannot be a
+    SageMaker execution role, and the error says what to pass instead.
+    """
+    session = sagemaker_session or Session()
+    metadata_role = _role_from_notebook_metadata(session)
+    if metadata_role:
+        return metadata_role
+    arn = str(session.client("sts").get_caller_identity()["Arn"])
+    if ":role/" in arn:
+        return arn
+    if ":assumed-role/" in arn:
+        role_name = arn.split(":assumed-role/", 1)[1].split("/", 1)[0]
+        try:
+            return str(session.client("iam").get_role(RoleName=role_name)["Role"]["Arn"])
+        except Exception:  # no iam:GetRole permission: build the ARN (any role path is lost)
+            account = arn.split(":")[4]
+            partition = _partitions.partition_for_region(session.region_name).name
+            return f"arn:{partition}:iam::{account}:role/{role_name}"
+    raise ConfigurationError(
+        "role",
+        f"the current AWS identity is {arn}, which is not an IAM role, so it cannot be used as a "
+        "SageMaker execution role. Pass role='arn:aws:iam::<account>:role/<name>' explicitly "
+        "(a role SageMaker can assume)",
+    )
+
+
+def _role_from_notebook_metadata(session: Session) -> str | None:
+    try:
+        with open(NOTEBOOK_METADATA_FILE, encoding="utf-8") as handle:
+            metadata = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    client = session.sagemaker_client
+    if metadata.get("UserProfileName") and metadata.get("DomainId"):
+        profile = client.describe_user_profile(DomainId=metadata["DomainId"], UserProfileName=metadata["UserProfileName"])
+        role = profile.get("UserSettings", {}).get("ExecutionRole")
+        if role:
+            return str(role)
+        domain = client.describe_domain(DomainId=metadata["DomainId"])
+        return str(domain["DefaultUserSettings"]["ExecutionRole"])
+    if metadata.get("ResourceName"):
+        instance = client.describe_notebook_instance(NotebookInstanceName=metadata["ResourceName"])
+        return str(instance["RoleArn"])
+    return None

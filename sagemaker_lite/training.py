@@ -1,0 +1,362 @@
+"""PURE: estimator settings + channels -> CreateTrainingJob request, and back.
+
+No I/O happens here. ``TrainingConfig`` declares every CreateTrainingJob field a user
+can set, validating each as it is set; ``build_training_request`` renders it into the
+exact dict boto3 takes; ``config_kwargs_from_description`` reverses a
+DescribeTrainingJob response so ``attach`` can rebuild an estimator whose next request
+equals the original.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from . import _validation as v
+from .errors import ValidationError
+from .inputs import INPUT_MODES
+
+DEFAULT_MAX_RUN = 24 * 60 * 60
+DEFAULT_VOLUME_SIZE = 30
+MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
+
+
+def _tags(value: Any) -> list[dict[str, str]] | None:
+    return v.normalize_tags(value)
+
+
+def _copy_mapping(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def _hyperparameter_dict(value: Any) -> Any:
+    return {} if value is None else _copy_mapping(value)
+
+
+@attrs.frozen
+class InstanceGroup:
+    """A named group of identical instances in a heterogeneous cluster.
+
+    ``InstanceGroup("workers", "ml.c5.xlarge", 2)``
+    """
+
+    instance_group_name: str = attrs.field(validator=v.optional_str)
+    instance_type: str = attrs.field(validator=v.instance_type)
+    instance_count: int = attrs.field(validator=v.int_between(1))
+
+    def to_request(self) -> dict[str, Any]:
+        return {
+            "InstanceGroupName": self.instance_group_name,
+            "InstanceType": self.instance_type,
+            "InstanceCount": self.instance_count,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class TrainingConfig:
+    """Every CreateTrainingJob setting of an estimator, validated field by field."""
+
+    image_uri: str | None = attrs.field(default=None, validator=v.optional_str)
+    role: str | None = attrs.field(default=None, validator=v.role)
+    instance_count: int | None = attrs.field(default=None, validator=v.int_between(1))
+    instance_type: str | None = attrs.field(default=None, validator=v.instance_type)
+    instance_groups: list[InstanceGroup] | None = attrs.field(default=None)
+    volume_size: int = attrs.field(default=DEFAULT_VOLUME_SIZE, validator=v.int_between(1, 16384))
+    volume_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
+    max_run: int = attrs.field(default=DEFAULT_MAX_RUN, validator=v.int_between(1))
+    max_wait: int | None = attrs.field(default=None, validator=v.int_between(1))
+    max_pending_time: int | None = attrs.field(default=None, validator=v.int_between(7200, 2419200))
+    input_mode: str = attrs.field(default="File", validator=v.one_of(INPUT_MODES))
+    output_path: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
+    output_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
+    disable_output_compression: bool = attrs.field(default=False, validator=v.optional_bool)
+    base_job_name: str | None = attrs.field(default=None, validator=v.optional_str)
+    hyperparameters: dict[str, Any] = attrs.field(factory=dict, converter=_hyperparameter_dict)
+    tags: list[dict[str, str]] | None = attrs.field(default=None, converter=_tags)
+    subnets: list[str] | None = attrs.field(default=None, validator=v.str_list(v.SUBNET_RE, "['subnet-0abc...']"))
+    security_group_ids: list[str] | None = attrs.field(
+        default=None, validator=v.str_list(v.SECURITY_GROUP_RE, "['sg-0abc...']")
+    )
+    model_uri: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
+    model_channel_name: str = attrs.field(default="model", validator=v.optional_str)
+    metric_definitions: list[dict[str, str]] | None = attrs.field(default=None, validator=v.metric_definitions)
+    enable_network_isolation: bool = attrs.field(default=False, validator=v.optional_bool)
+    encrypt_inter_container_traffic: bool | None = attrs.field(default=None, validator=v.optional_bool)
+    use_spot_instances: bool = attrs.field(default=False, validator=v.optional_bool)
+    checkpoint_s3_uri: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
+    checkpoint_local_path: str | None = attrs.field(default=None, validator=v.optional_str)
+    environment: dict[str, str] | None = attrs.field(default=None, converter=_copy_mapping, validator=v.str_mapping)
+    max_retry_attempts: int | None = attrs.field(default=None, validator=v.int_between(1, 30))
+    keep_alive_period_in_seconds: int | None = attrs.field(default=None, validator=v.int_between(0, 3600))
+    enable_sagemaker_metrics: bool | None = attrs.field(default=None, validator=v.optional_bool)
+    container_entry_point: list[str] | None = attrs.field(default=None, validator=v.str_list())
+    container_arguments: list[str] | None = attrs.field(default=None, validator=v.str_list())
+    training_repository_access_mode: str | None = attrs.field(default=None, validator=v.one_of(("Platform", "Vpc")))
+    training_repository_credentials_provider_arn: str | None = attrs.field(default=None, validator=v.optional_str)
+
+    def __attrs_post_init__(self) -> None:
+        if self.instance_groups is not None:
+            if not isinstance(self.instance_groups, list) or not all(
+                isinstance(g, InstanceGroup) for g in self.instance_groups
+            ):
+                raise ValidationError("instance_groups", self.instance_groups, "a list of InstanceGroup")
+            if self.instance_count is not None or self.instance_type is not None:
+                raise ValidationError(
+                    "instance_groups", self.instance_groups,
+                    "instance_groups or instance_count/instance_type, not both",
+                )
+        elif self.instance_count is None or self.instance_type is None:
+            missing = "instance_count" if self.instance_count is None else "instance_type"
+            raise ValidationError(
+                missing, None, "a value: both instance_count and instance_type are required "
+                "(or instance_groups for a heterogeneous cluster)",
+            )
+        if self.max_wait is not None:
+            if not self.use_spot_instances:
+                raise ValidationError(
+                    "max_wait", self.max_wait, "max_wait only with use_spot_instances=True",
+                    hint="max_wait bounds the wait for spot capacity; drop it or enable spot",
+                )
+            if self.max_wait < self.max_run:
+                raise ValidationError(
+                    "max_wait", self.max_wait, f"an integer >= max_run ({self.max_run})",
+                    hint="max_wait counts the training time as well as the wait for capacity",
+                )
+        if (self.subnets is None) != (self.security_group_ids is None):
+            given = "subnets" if self.subnets is not None else "security_group_ids"
+            raise ValidationError(
+                given, getattr(self, given), "subnets together with security_group_ids (a VPC needs both)"
+            )
+        if self.checkpoint_local_path and not self.checkpoint_s3_uri and not self.is_local:
+            raise ValidationError(
+                "checkpoint_local_path", self.checkpoint_local_path, "checkpoint_local_path with checkpoint_s3_uri"
+            )
+        if self.training_repository_credentials_provider_arn and not self.training_repository_access_mode:
+            raise ValidationError(
+                "training_repository_credentials_provider_arn",
+                self.training_repository_credentials_provider_arn,
+                "this only with training_repository_access_mode='Vpc'",
+            )
+        if not isinstance(self.hyperparameters, dict):
+            raise ValidationError("hyperparameters", self.hyperparameters, "a dict of names to values")
+        for key in self.hyperparameters:
+            if not isinstance(key, str):
+                raise ValidationError("hyperparameters", key, "string hyperparameter names")
+
+    @property
+    def is_local(self) -> bool:
+        return v.is_local_instance_type(self.instance_type)
+
+    def check_ready(self) -> None:
+        """What must hold before a job can be created (but may be left out at construction)."""
+        if not self.image_uri:
+            raise ValidationError("image_uri", self.image_uri, "the training image's ECR URI")
+        if not self.role and not self.is_local:
+            raise ValidationError(
+                "role", self.role, "an IAM role ARN SageMaker can assume",
+                hint="get one with sagemaker_lite.get_execution_role() or pass role='arn:aws:iam::...:role/...'",
+            )
+
+
+def encode_hyperparameter(value: Any) -> str:
+    """Generic-image encoding: strings as-is, numbers and bools by ``str``, containers as JSON.
+
+    The official SDK uses ``str()`` for everything, which turns ``["a"]`` into the
+    non-JSON ``"['a']"``; containers are sent as JSON instead (docs/compatibility.md).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value)
+    return str(value)
+
+
+def build_training_request(
+    config: TrainingConfig,
+    *,
+    job_name: str,
+    channels: Sequence[Mapping[str, Any]],
+    output_path: str,
+    hyperparameters: Mapping[str, str],
+    role_arn: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The CreateTrainingJob request for ``config`` (``client.create_training_job(**request)``).
+
+    ``output_path`` and ``role_arn`` are passed resolved (default bucket, role name -> ARN)
+    so this stays free of I/O; ``hyperparameters`` arrive encoded (generic and framework
+    estimators encode differently); ``extra`` merges further top-level fields (Debugger, ...).
+    """
+    v.check_job_name("job_name", job_name)
+    algorithm: dict[str, Any] = {"TrainingImage": config.image_uri, "TrainingInputMode": config.input_mode}
+    if config.metric_definitions:
+        algorithm["MetricDefinitions"] = [dict(m) for m in config.metric_definitions]
+    if config.enable_sagemaker_metrics is not None:
+        algorithm["EnableSageMakerMetricsTimeSeries"] = config.enable_sagemaker_metrics
+    if config.container_entry_point:
+        algorithm["ContainerEntrypoint"] = list(config.container_entry_point)
+    if config.container_arguments:
+        algorithm["ContainerArguments"] = list(config.container_arguments)
+    if config.training_repository_access_mode:
+        image_config: dict[str, Any] = {"TrainingRepositoryAccessMode": config.training_repository_access_mode}
+        if config.training_repository_credentials_provider_arn:
+            image_config["TrainingRepositoryAuthConfig"] = {
+                "TrainingRepositoryCredentialsProviderArn": config.training_repository_credentials_provider_arn
+            }
+        algorithm["TrainingImageConfig"] = image_config
+
+    output: dict[str, Any] = {"S3OutputPath": output_path}
+    if config.output_kms_key:
+        output["KmsKeyId"] = config.output_kms_key
+    if config.disable_output_compression:
+        output["CompressionType"] = "NONE"
+
+    resources: dict[str, Any] = {}
+    if config.instance_groups:
+        resources["InstanceGroups"] = [group.to_request() for group in config.instance_groups]
+    else:
+        resources["InstanceCount"] = config.instance_count
+        resources["InstanceType"] = config.instance_type
+    resources["VolumeSizeInGB"] = config.volume_size
+    if config.volume_kms_key:
+        resources["VolumeKmsKeyId"] = config.volume_kms_key
+    if config.keep_alive_period_in_seconds is not None:
+        resources["KeepAlivePeriodInSeconds"] = config.keep_alive_period_in_seconds
+
+    stopping: dict[str, Any] = {"MaxRuntimeInSeconds": config.max_run}
+    if config.max_wait is not None:
+        stopping["MaxWaitTimeInSeconds"] = config.max_wait
+    if config.max_pending_time is not None:
+        stopping["MaxPendingTimeInSeconds"] = config.max_pending_time
+
+    all_channels = [dict(channel) for channel in channels]
+    if config.model_uri:
+        all_channels.append(
+            {
+                "ChannelName": config.model_channel_name,
+                "DataSource": {
+                    "S3DataSource": {
+                        "S3DataType": "S3Prefix",
+                        "S3Uri": config.model_uri,
+                        "S3DataDistributionType": "FullyReplicated",
+                    }
+                },
+                "ContentType": MODEL_CHANNEL_CONTENT_TYPE,
+                "InputMode": "File",
+            }
+        )
+
+    request: dict[str, Any] = {
+        "TrainingJobName": job_name,
+        "AlgorithmSpecification": algorithm,
+        "RoleArn": role_arn or config.role,
+        "OutputDataConfig": output,
+        "ResourceConfig": resources,
+        "StoppingCondition": stopping,
+    }
+    if all_channels:
+        request["InputDataConfig"] = all_channels
+    if hyperparameters:
+        request["HyperParameters"] = dict(hyperparameters)
+    if config.subnets is not None and config.security_group_ids is not None:
+        request["VpcConfig"] = {"Subnets": list(config.subnets), "SecurityGroupIds": list(config.security_group_ids)}
+    if config.tags:
+        request["Tags"] = [dict(tag) for tag in config.tags]
+    if config.enable_network_isolation:
+        request["EnableNetworkIsolation"] = True
+    if config.encrypt_inter_container_traffic:
+        request["EnableInterContainerTrafficEncryption"] = True
+    if config.use_spot_instances:
+        request["EnableManagedSpotTraining"] = True
+    if config.checkpoint_s3_uri:
+        checkpoint: dict[str, Any] = {"S3Uri": config.checkpoint_s3_uri}
+        if config.checkpoint_local_path:
+            checkpoint["LocalPath"] = config.checkpoint_local_path
+        request["CheckpointConfig"] = checkpoint
+    if config.environment:
+        request["Environment"] = dict(config.environment)
+    if config.max_retry_attempts is not None:
+        request["RetryStrategy"] = {"MaximumRetryAttempts": config.max_retry_attempts}
+    if extra:
+        request.update(extra)
+    if not request["RoleArn"]:
+        del request["RoleArn"]
+    return request
+
+
+def config_kwargs_from_description(description: Mapping[str, Any], model_channel_name: str = "model") -> dict[str, Any]:
+    """DescribeTrainingJob -> TrainingConfig keyword arguments (the inverse of the builder).
+
+    Tolerant of every field AWS may omit. ``hyperparameters`` are returned as sent
+    (strings); estimator classes decode them their own way.
+    """
+    algorithm = description.get("AlgorithmSpecification", {})
+    resources = description.get("ResourceConfig", {})
+    stopping = description.get("StoppingCondition", {})
+    output = description.get("OutputDataConfig", {})
+    kwargs: dict[str, Any] = {
+        "image_uri": algorithm.get("TrainingImage"),
+        "role": description.get("RoleArn"),
+        "input_mode": algorithm.get("TrainingInputMode", "File"),
+        "output_path": output.get("S3OutputPath"),
+        "output_kms_key": output.get("KmsKeyId") or None,
+        "disable_output_compression": output.get("CompressionType") == "NONE",
+        "volume_size": resources.get("VolumeSizeInGB", DEFAULT_VOLUME_SIZE),
+        "volume_kms_key": resources.get("VolumeKmsKeyId") or None,
+        "keep_alive_period_in_seconds": resources.get("KeepAlivePeriodInSeconds"),
+        "max_run": stopping.get("MaxRuntimeInSeconds", DEFAULT_MAX_RUN),
+        "max_wait": stopping.get("MaxWaitTimeInSeconds"),
+        "max_pending_time": stopping.get("MaxPendingTimeInSeconds"),
+        "hyperparameters": dict(description.get("HyperParameters") or {}),
+        "metric_definitions": [
+            {"Name": m["Name"], "Regex": m["Regex"]} for m in algorithm.get("MetricDefinitions") or []
+        ] or None,
+        "enable_sagemaker_metrics": algorithm.get("EnableSageMakerMetricsTimeSeries"),
+        "container_entry_point": algorithm.get("ContainerEntrypoint") or None,
+        "container_arguments": algorithm.get("ContainerArguments") or None,
+        "enable_network_isolation": bool(description.get("EnableNetworkIsolation", False)),
+        "encrypt_inter_container_traffic": description.get("EnableInterContainerTrafficEncryption") or None,
+        "use_spot_instances": bool(description.get("EnableManagedSpotTraining", False)),
+        "environment": dict(description["Environment"]) if description.get("Environment") else None,
+        "max_retry_attempts": (description.get("RetryStrategy") or {}).get("MaximumRetryAttempts"),
+        "model_channel_name": model_channel_name,
+    }
+    image_config = algorithm.get("TrainingImageConfig")
+    if image_config:
+        kwargs["training_repository_access_mode"] = image_config.get("TrainingRepositoryAccessMode")
+        auth = image_config.get("TrainingRepositoryAuthConfig") or {}
+        kwargs["training_repository_credentials_provider_arn"] = auth.get("TrainingRepositoryCredentialsProviderArn")
+    if resources.get("InstanceGroups"):
+        kwargs["instance_groups"] = [
+            InstanceGroup(g["InstanceGroupName"], g["InstanceType"], g["InstanceCount"])
+            for g in resources["InstanceGroups"]
+        ]
+    else:
+        kwargs["instance_count"] = resources.get("InstanceCount")
+        kwargs["instance_type"] = resources.get("InstanceType")
+    vpc = description.get("VpcConfig")
+    if vpc:
+        kwargs["subnets"] = list(vpc.get("Subnets", []))
+        kwargs["security_group_ids"] = list(vpc.get("SecurityGroupIds", []))
+    checkpoint = description.get("CheckpointConfig")
+    if checkpoint:
+        kwargs["checkpoint_s3_uri"] = checkpoint.get("S3Uri")
+        kwargs["checkpoint_local_path"] = checkpoint.get("LocalPath")
+    for channel in description.get("InputDataConfig") or []:
+        if channel.get("ChannelName") == model_channel_name and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE:
+            kwargs["model_uri"] = channel["DataSource"]["S3DataSource"]["S3Uri"]
+    return kwargs
+
+
+def data_channels_from_description(
+    description: Mapping[str, Any], model_channel_name: str = "model"
+) -> list[dict[str, Any]]:
+    """The job's data channels, without the model channel ``model_uri`` adds."""
+    return [
+        dict(channel)
+        for channel in description.get("InputDataConfig") or []
+        if not (channel.get("ChannelName") == model_channel_name and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE)
+    ]

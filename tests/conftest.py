@@ -1,0 +1,132 @@
+"""Suite-wide fixtures: an isolated AWS environment, a real moto server, scripted doubles, markers.
+
+``tests/`` is put on ``sys.path`` here so test modules can ``from support.moto_server import ...``
+whatever pytest's import mode (no ``tests/__init__.py``; no ini ``pythonpath`` needed).
+
+Fixtures
+  * ``aws_env`` (autouse): no test can reach real AWS or read the developer's credentials.
+  * ``aws_region``: sets AWS_DEFAULT_REGION=us-west-2 (it is unset otherwise), yields the region.
+  * ``moto_server`` (session): one ``MotoServer`` subprocess, started by the first test that asks.
+  * ``moto``: resets the server, points AWS_ENDPOINT_URL at it, yields a ``MotoHandle``
+    (``.url``, ``.region``, ``.boto_session()``, ``.client(service)``, ``.server``).
+  * ``fast_retries``: botocore's standard-mode backoff sleeps 0 s; yields the delays it computed.
+  * ``scripted``: a ``ScriptedAWS`` (SageMaker + CloudWatch Logs doubles behind real botocore clients).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
+
+from support.moto_server import MotoHandle, MotoServer  # noqa: E402
+from support.scripted import ScriptedAWS, instant_backoff  # noqa: E402
+
+AWS_OPT_IN_VAR = "SAGEMAKER_LITE_AWS_TESTS"
+#: Marker registry; the lead may move these lines into setup.cfg's ``[tool:pytest] markers``.
+MARKERS: dict[str, str] = {
+    "integration": "needs the moto server subprocess (added automatically to tests using moto_server/moto)",
+    "local": "runs containers or processes in local mode",
+    "tensorflow": "needs TensorFlow installed",
+    "slow": "takes more than a few seconds",
+    "official": "compared against the official SageMaker Python SDK",
+    "aws": f"talks to real AWS; skipped unless {AWS_OPT_IN_VAR}=1",
+}
+REGION = "us-west-2"
+_NOWHERE = TESTS_DIR / ".no-such-dir"  # never created: config/credentials files that do not exist
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    declared = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
+    for name, doc in MARKERS.items():
+        if name not in declared:  # setup.cfg may already declare it (--strict-markers)
+            config.addinivalue_line("markers", f"{name}: {doc}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    aws_enabled = os.environ.get(AWS_OPT_IN_VAR) == "1"
+    skip_aws = pytest.mark.skip(reason=f"real-AWS test: set {AWS_OPT_IN_VAR}=1 to run it")
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if ("moto_server" in fixtures or "moto" in fixtures) and item.get_closest_marker("integration") is None:
+            item.add_marker(pytest.mark.integration)
+        if item.get_closest_marker("aws") is not None and not aws_enabled:
+            item.add_marker(skip_aws)
+
+
+@pytest.fixture(autouse=True)
+def aws_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrub every ``AWS_*`` variable, then install fake keys and files that do not exist.
+
+    Region variables are removed too (tests check the "no region" error); use ``aws_region``.
+    Tests marked ``aws`` (real AWS, opt-in) keep the developer's environment.
+    """
+    if request.node.get_closest_marker("aws") is not None:
+        return
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(_NOWHERE / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(_NOWHERE / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for var in ("NO_PROXY", "no_proxy"):  # the local moto server must never be reached through a proxy
+        present = [h for h in os.environ.get(var, "").split(",") if h.strip()]
+        monkeypatch.setenv(var, ",".join(present + [h for h in _LOCAL_HOSTS if h not in present]))
+    import boto3
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # no session cached with other credentials
+
+
+@pytest.fixture
+def aws_region(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """AWS_DEFAULT_REGION=us-west-2 for this test; returns the region."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    return REGION
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One moto server subprocess for the whole session (per xdist worker), stopped at the end."""
+    server = MotoServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def moto(moto_server: MotoServer, aws_env: None, monkeypatch: pytest.MonkeyPatch) -> MotoHandle:
+    """A reset moto server; every boto3 client made during the test goes to it (AWS_ENDPOINT_URL)."""
+    if not moto_server.is_running():  # it crashed in an earlier test: start a fresh one
+        moto_server.start()
+    moto_server.reset()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    return MotoHandle(moto_server, region=REGION)
+
+
+@pytest.fixture
+def fast_retries() -> Iterator[list[float]]:
+    """botocore standard-mode retries without sleeping; yields the backoff delays botocore computed."""
+    with instant_backoff() as delays:
+        yield delays
+
+
+@pytest.fixture
+def scripted(aws_env: None) -> Iterator[ScriptedAWS]:
+    """Scripted SageMaker + Logs doubles; ``scripted.boto_session()`` gives sessions wired to them."""
+    bundle = ScriptedAWS(region=REGION)
+    try:
+        yield bundle
+    finally:
+        bundle.uninstall()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential, wait_random
 
 from ._validation import fail
 
@@ -64,6 +64,12 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def backoff(initial: float, maximum: float, multiplier: float, jitter: float) -> Any:
+    """Exponential backoff with additive jitter, from parts every tenacity >= 8.2 has."""
+    wait = wait_exponential(multiplier=initial, max=maximum, exp_base=multiplier)
+    return wait + wait_random(0, jitter) if jitter > 0 else wait
+
+
 @attrs.frozen(kw_only=True)
 class PollingPolicy:
     """How often to ask for a resource's status: at once, then backoff with jitter up to a cap.
@@ -86,14 +92,14 @@ class PollingPolicy:
             fail("PollingPolicy", (self.initial, self.maximum), "0 <= initial <= maximum")
 
     def intervals(self) -> Callable[[Any], float]:
-        return wait_exponential_jitter(initial=self.initial, max=self.maximum, exp_base=self.multiplier,
-                                       jitter=self.jitter)
+        """initial * multiplier**n, capped at maximum, plus up to ``jitter`` seconds of noise."""
+        return backoff(self.initial, self.maximum, self.multiplier, self.jitter)
 
     def call(self, fn: Callable[[], T]) -> T:
         """Call ``fn``, retrying transient AWS errors with backoff (for describe/list calls)."""
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
-            wait=wait_exponential_jitter(initial=min(1.0, self.maximum), max=self.maximum, jitter=self.jitter),
+            wait=backoff(min(1.0, self.maximum), self.maximum, 2.0, self.jitter),
             stop=stop_after_attempt(self.transient_attempts) | stop_after_delay(self.transient_timeout),
             sleep=self.sleep,
             reraise=True,

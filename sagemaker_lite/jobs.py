@@ -50,7 +50,7 @@ class TrainingJob:
     def __init__(self, sagemaker_session: Any, job_name: str, *, polling: PollingPolicy | None = None) -> None:
         self.sagemaker_session = sagemaker_session
         self.job_name = job_name
-        self.polling = polling or DEFAULT_POLLING
+        self.polling = polling or getattr(sagemaker_session, "polling", None) or DEFAULT_POLLING
         self._description: dict[str, Any] | None = None
 
     @property

@@ -39,6 +39,15 @@ class RateLimiter:
         self._next = 0.0
         self._lock = threading.Lock()
 
+    def acquire(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Block until a slot is free (used for the last look at a finished job's streams)."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            sleep(start - now)
+
     def try_acquire(self) -> bool:
         with self._lock:
             now = self._clock()
@@ -90,9 +99,11 @@ class LogTailer:
         return sorted(self._tokens)
 
     def _discover(self, force: bool = False) -> None:
-        if self._expected is not None and len(self._tokens) >= self._expected and not force:
+        if self._expected is not None and len(self._tokens) >= self._expected:
             return
-        if not self._limiter.try_acquire() and not force:
+        if force:
+            self._limiter.acquire()
+        elif not self._limiter.try_acquire():
             return
         from botocore.exceptions import ClientError
 
@@ -148,7 +159,7 @@ class LogTailer:
 
     def format(self, event: LogEvent) -> str:
         """``message`` for a single-host job; ``[algo-2] message`` when several hosts log."""
-        if len(self._tokens) <= 1:
+        if (self._expected or len(self._tokens)) <= 1:
             return event.message
         host = event.stream.split("/", 1)[-1].rsplit("-", 1)[0]
         return f"[{host}] {event.message}"

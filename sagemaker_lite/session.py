@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _partitions
-from ._retry import error_code
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
 from ._validation import S3_URI_RE, check_s3_uri, fail
 from ._version import __version__
 from .errors import ConfigurationError, ValidationError
@@ -47,7 +47,8 @@ class Session:
     - ``region_name``: overrides the boto3 session's region;
     - ``endpoint_url`` / ``endpoint_urls``: send every service (or the named ones, e.g.
       ``{"sagemaker": url}``) to another endpoint, such as a moto server;
-    - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client.
+    - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client;
+    - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``).
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class Session:
         endpoint_urls: Mapping[str, str] | None = None,
         retry_mode: str = "standard",
         max_attempts: int = 10,
+        polling: PollingPolicy | None = None,
     ) -> None:
         if retry_mode not in RETRY_MODES:
             fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
@@ -87,6 +89,7 @@ class Session:
         self.default_bucket_prefix = default_bucket_prefix.strip("/") if default_bucket_prefix else None
         self._region = self._resolve_region(region_name, boto_session, sagemaker_client)
         self.local_mode = False
+        self.polling = polling or DEFAULT_POLLING
 
     # --- region and clients -------------------------------------------------------
 

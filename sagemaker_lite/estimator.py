@@ -224,6 +224,7 @@ class EstimatorBase:
             output_path=self._resolve_output_path(),
             hyperparameters=self._hyperparameters_for_request(),
             role_arn=role_arn,
+            region=session.boto_region_name,
             extra=extra,
         )
         self.latest_training_job = TrainingJob.start_new(session, request)

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from . import _validation as v
+from .debugger import debugger_request_fields
 from .errors import ValidationError
 from .inputs import INPUT_MODES
 
@@ -96,6 +97,8 @@ class TrainingConfig:
     container_arguments: list[str] | None = attrs.field(default=None, validator=v.str_list())
     training_repository_access_mode: str | None = attrs.field(default=None, validator=v.one_of(("Platform", "Vpc")))
     training_repository_credentials_provider_arn: str | None = attrs.field(default=None, validator=v.optional_str)
+    debugger_hook_config: bool | None = attrs.field(default=None, validator=v.optional_bool)
+    disable_profiler: bool = attrs.field(default=False, validator=v.optional_bool)
 
     def __attrs_post_init__(self) -> None:
         if self.instance_groups is not None:
@@ -182,13 +185,15 @@ def build_training_request(
     output_path: str,
     hyperparameters: Mapping[str, str],
     role_arn: str | None = None,
+    region: str | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The CreateTrainingJob request for ``config`` (``client.create_training_job(**request)``).
 
     ``output_path`` and ``role_arn`` are passed resolved (default bucket, role name -> ARN)
     so this stays free of I/O; ``hyperparameters`` arrive encoded (generic and framework
-    estimators encode differently); ``extra`` merges further top-level fields (Debugger, ...).
+    estimators encode differently); ``region`` decides the Debugger/profiler defaults (none
+    in local mode); ``extra`` merges further top-level fields.
     """
     v.check_job_name("job_name", job_name)
     algorithm: dict[str, Any] = {"TrainingImage": config.image_uri, "TrainingInputMode": config.input_mode}
@@ -280,6 +285,15 @@ def build_training_request(
         request["Environment"] = dict(config.environment)
     if config.max_retry_attempts is not None:
         request["RetryStrategy"] = {"MaximumRetryAttempts": config.max_retry_attempts}
+    if region is not None and not config.is_local:
+        request.update(
+            debugger_request_fields(
+                region=region,
+                output_path=output_path,
+                debugger_hook_config=config.debugger_hook_config,
+                disable_profiler=config.disable_profiler,
+            )
+        )
     if extra:
         request.update(extra)
     if not request["RoleArn"]:
@@ -323,6 +337,8 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
         "environment": dict(description["Environment"]) if description.get("Environment") else None,
         "max_retry_attempts": (description.get("RetryStrategy") or {}).get("MaximumRetryAttempts"),
         "model_channel_name": model_channel_name,
+        "debugger_hook_config": None if description.get("DebugHookConfig") else False,
+        "disable_profiler": bool((description.get("ProfilerConfig") or {}).get("DisableProfiler", False)),
     }
     image_config = algorithm.get("TrainingImageConfig")
     if image_config:

@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import ConfigurationError, ValidationError
 from . import _data, _instances, _resolve
 
-__all__ = ["retrieve", "frameworks", "versions"]
+__all__ = ["frameworks", "retrieve", "versions"]
 
 
 def retrieve(
@@ -91,6 +91,9 @@ def retrieve(
             hint="pass image_uri explicitly for JumpStart models",
         )
     region = _region(region)
+    _resolve.check_free_text(
+        inference_tool=inference_tool, container_version=container_version, sdk_version=sdk_version
+    )
     data = _resolve.load_framework(framework)
     rules = data["rules"]
     routed, scope, tool = _resolve.route(
@@ -116,7 +119,9 @@ def retrieve(
     p2_from = rules.get("p2_deprecated_from")
     if fam == "p2" and p2_from and _instances.version_tuple(validated) >= _instances.version_tuple(p2_from):
         raise ValidationError(
-            "instance_type", instance_type, f"a non-p2 instance type for {framework} {p2_from} and later",
+            "instance_type",
+            instance_type,
+            f"a non-p2 instance type for {framework} {p2_from} and later",
             hint="p2 instances are deprecated for these versions",
         )
 
@@ -124,7 +129,9 @@ def retrieve(
     if fixed is not None:
         if fam and fam not in _data.graviton_families():
             raise ValidationError(
-                "instance_type", instance_type, _resolve._choices(sorted(_data.graviton_families())),
+                "instance_type",
+                instance_type,
+                _resolve._choices(sorted(_data.graviton_families())),
                 hint=f"{what} runs on Graviton instances only",
             )
         tag = fixed

@@ -98,34 +98,34 @@ class IndexData(TypedDict):
 
 
 def _read(name: str) -> Any:
-    text = resources.files(__package__).joinpath("data", f"{name}.json").read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "data" / f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def index() -> IndexData:
     """The shared index (parsed once)."""
     return cast(IndexData, _read("index"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def public_frameworks() -> frozenset[str]:
     """Framework names a caller may pass to ``retrieve``."""
     return frozenset(index()["frameworks"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def known_frameworks() -> frozenset[str]:
     """Public frameworks plus configs reachable only through another framework."""
     return public_frameworks() | frozenset(index()["internal_frameworks"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graviton_families() -> frozenset[str]:
     return frozenset(index()["graviton_instance_families"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def framework(name: str) -> FrameworkData:
     """One framework's data (parsed once). ``name`` must be in ``known_frameworks()``."""
     if name not in known_frameworks():

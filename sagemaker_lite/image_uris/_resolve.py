@@ -28,10 +28,21 @@ logger = logging.getLogger("sagemaker_lite.image_uris")
 
 _BASE_FRAMEWORK = re.compile(r"^(pytorch|tensorflow)(.*)$")
 _GRAVITON_SCOPE = "inference_graviton"
+_TAG_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
+INFERENCE_TOOLS = ("neuron", "neuronx")
 
 
 def _choices(options: Iterable[str]) -> str:
     return "one of: " + ", ".join(repr(o) for o in options)
+
+
+def check_free_text(inference_tool: str | None, container_version: str | None, sdk_version: str | None) -> None:
+    """Arguments copied into the tag verbatim must be tag-shaped (and tools known)."""
+    if inference_tool and inference_tool not in INFERENCE_TOOLS:
+        raise ValidationError("inference_tool", inference_tool, f"None or {_choices(INFERENCE_TOOLS)}")
+    for name, value in (("container_version", container_version), ("sdk_version", sdk_version)):
+        if value and not _TAG_PART.match(value):
+            raise ValidationError(name, value, "letters, digits, '.', '_' and '-' (an image tag part)")
 
 
 def load_framework(framework: str) -> FrameworkData:
@@ -67,7 +78,7 @@ def route(
     if rules.get("routes_neuron"):
         if not inference_tool and fam.startswith(("inf", "trn")):
             inference_tool = "neuron"
-        if inference_tool in ("neuron", "neuronx"):
+        if inference_tool in INFERENCE_TOOLS:
             name = f"{framework}-{inference_tool}"
             if name not in _data.known_frameworks():
                 raise ValidationError(
@@ -75,13 +86,17 @@ def route(
                 )
     if instance_type is not None and "trn" in instance_type and not rules.get("runs_on_trainium"):
         raise ValidationError(
-            "instance_type", instance_type, f"a non-Trainium instance type for {framework}",
+            "instance_type",
+            instance_type,
+            f"a non-Trainium instance type for {framework}",
             hint="Trainium (ml.trn*) images exist for: pytorch",
         )
     graviton = fam in _data.graviton_families()
     if graviton and not rules.get("runs_on_graviton"):
         raise ValidationError(
-            "instance_type", instance_type, f"a non-Graviton instance type for {framework}",
+            "instance_type",
+            instance_type,
+            f"a non-Graviton instance type for {framework}",
             hint="Graviton images exist for: pytorch, sklearn, tensorflow, xgboost",
         )
     if graviton:
@@ -110,8 +125,8 @@ def select_scope(data: FrameworkData, image_scope: str | None, accelerator_type:
         image_scope = scopes[0]  # the same images serve both
     if image_scope not in scopes:
         raise ValidationError(
-            "image_scope" if not accelerator_type else "accelerator_type",
-            image_scope if not accelerator_type else accelerator_type,
+            "accelerator_type" if accelerator_type else "image_scope",
+            accelerator_type or image_scope,
             _choices(scopes),
             hint=f"{data['framework']} images exist for these scopes",
         )
@@ -130,10 +145,9 @@ def select_version(
     if not version:
         latest = data["latest_version"]
         version = latest.get(image_scope or "", latest.get(""))
-    key = aliases.get(version, version) if version is not None else None
-    if key is None or key not in versions:
+    if version is None or aliases.get(version, version) not in versions:
         raise ValidationError("version", version, _choices([*versions, *aliases]), hint=f"for {what}")
-    return version, versions[key]
+    return version, versions[aliases.get(version, version)]
 
 
 def select_base(node: Node, base_framework_version: str | None, what: str) -> tuple[str, Node]:

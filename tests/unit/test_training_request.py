@@ -45,6 +45,9 @@ def base_request(name: str = "job-1", **overrides: Any) -> dict[str, Any]:
                 },
             }
         ],
+        # what the official SDK sends when nobody asks for Debugger or profiling (docs/compatibility.md)
+        "DebugHookConfig": {"S3OutputPath": "s3://out-bucket/prefix", "CollectionConfigurations": []},
+        "ProfilerConfig": {"S3OutputPath": "s3://out-bucket/prefix", "DisableProfiler": False},
     }
     request.update(overrides)
     return request
@@ -250,3 +253,20 @@ def test_attribute_assignment_revalidates() -> None:
     with pytest.raises(ValueError, match="output_path"):
         est.output_path = "not-a-uri"
     assert "instance_type='ml.m5.large'" in repr(est)
+
+
+def test_debugger_and_profiler_opt_outs(stubbed: tuple[Session, Stubber]) -> None:
+    session, stubber = stubbed
+    request = base_request(ProfilerConfig={"DisableProfiler": True})
+    del request["DebugHookConfig"]
+    expect_create(stubber, request)
+    estimator(session, debugger_hook_config=False, disable_profiler=True).fit(
+        "s3://in-bucket/train", wait=False, job_name="job-1")
+
+
+def test_debugger_defaults_follow_the_region() -> None:
+    from sagemaker_lite.debugger import debugger_request_fields
+
+    fields = debugger_request_fields(region="us-gov-east-1", output_path="s3://b/", debugger_hook_config=None,
+                                     disable_profiler=False)
+    assert fields == {"ProfilerConfig": {"DisableProfiler": True}}

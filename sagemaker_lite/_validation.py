@@ -92,6 +92,16 @@ def one_of(choices: Iterable[str]) -> Validator:
     return validate
 
 
+def matches(pattern: str, example: str) -> Validator:
+    compiled = re.compile(pattern)
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not compiled.match(value):
+            fail(attribute.name, value, f"a value like {example}")
+
+    return validate
+
+
 def optional_str(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, str) or not value):
         fail(attribute.name, value, "a non-empty string")

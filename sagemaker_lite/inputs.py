@@ -126,7 +126,7 @@ class FileSystemInput:
     ``FileSystemInput("fs-0123456789abcdef0", "EFS", "/data", file_system_access_mode="ro")``
     """
 
-    file_system_id: str = attrs.field(validator=v.optional_str)
+    file_system_id: str = attrs.field(validator=v.matches(r"^fs-[0-9a-f]{8,40}$", "'fs-0123456789abcdef0'"))
     file_system_type: str = attrs.field(validator=v.one_of(FILE_SYSTEM_TYPES))
     directory_path: str = attrs.field(validator=v.optional_str)
     file_system_access_mode: str = attrs.field(default="ro", validator=v.one_of(FILE_SYSTEM_ACCESS_MODES))

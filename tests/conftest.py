@@ -30,6 +30,8 @@ from support.moto_server import MotoHandle, MotoServer  # noqa: E402
 from support.scripted import ScriptedAWS, instant_backoff  # noqa: E402
 
 AWS_OPT_IN_VAR = "SAGEMAKER_LITE_AWS_TESTS"
+#: comparisons that run the official SDK from its side venv (minutes): opt in, not in default CI
+OFFICIAL_OPT_IN_VAR = "SAGEMAKER_LITE_OFFICIAL_TESTS"
 #: Marker registry; the lead may move these lines into setup.cfg's ``[tool:pytest] markers``.
 MARKERS: dict[str, str] = {
     "integration": "needs the moto server subprocess (added automatically to tests using moto_server/moto)",
@@ -60,6 +62,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
         if item.get_closest_marker("aws") is not None and not aws_enabled:
             item.add_marker(skip_aws)
+        if item.get_closest_marker("official") is not None and os.environ.get(OFFICIAL_OPT_IN_VAR) != "1":
+            item.add_marker(pytest.mark.skip(reason=f"runs the official SDK: set {OFFICIAL_OPT_IN_VAR}=1"))
 
 
 @pytest.fixture(autouse=True)

@@ -36,8 +36,16 @@ THROTTLING_CODES = frozenset(
         "EC2ThrottledException",
     }
 )
-TRANSIENT_CODES = frozenset({"InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
-                             "RequestTimeout", "RequestTimeoutException"})
+TRANSIENT_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalError",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
 
 
 def error_code(exc: BaseException) -> str:
@@ -91,7 +99,7 @@ class PollingPolicy:
         if self.initial < 0 or self.maximum < self.initial:
             fail("PollingPolicy", (self.initial, self.maximum), "0 <= initial <= maximum")
 
-    def intervals(self) -> Callable[[Any], float]:
+    def intervals(self) -> Any:
         """initial * multiplier**n, capped at maximum, plus up to ``jitter`` seconds of noise."""
         return backoff(self.initial, self.maximum, self.multiplier, self.jitter)
 

@@ -138,8 +138,12 @@ def str_list(pattern: re.Pattern[str] | None = None, example: str = "") -> Valid
             fail(attribute.name, value, f"a list of strings{' such as ' + example if example else ''}")
         for item in value:
             if not isinstance(item, str) or (pattern is not None and not pattern.match(item)):
-                fail(attribute.name, value, f"a list of strings{' such as ' + example if example else ''}",
-                     hint=f"{item!r} does not fit")
+                fail(
+                    attribute.name,
+                    value,
+                    f"a list of strings{' such as ' + example if example else ''}",
+                    hint=f"{item!r} does not fit",
+                )
 
     return validate
 
@@ -175,8 +179,13 @@ def normalize_tags(value: Any) -> list[dict[str, str]] | None:
         if not isinstance(key, str) or not key or len(key) > 128:
             fail("tags", value, allowed, hint=f"tag key {key!r} must be a string of 1-128 characters")
         if not isinstance(item, str) or len(item) > 256:
-            fail("tags", value, allowed, hint=f"tag {key!r} has value {item!r}; tag values must be strings "
-                 f"(write {str(item)!r}) of at most 256 characters")
+            fail(
+                "tags",
+                value,
+                allowed,
+                hint=f"tag {key!r} has value {item!r}; tag values must be strings "
+                f"(write {str(item)!r}) of at most 256 characters",
+            )
     return [{"Key": k, "Value": v} for k, v in pairs]
 
 
@@ -187,7 +196,9 @@ def metric_definitions(_: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     if not isinstance(value, (list, tuple)):
         fail(attribute.name, value, allowed)
     for item in value:
-        if not isinstance(item, Mapping) or set(item) != {"Name", "Regex"} or not all(
-            isinstance(v, str) and v for v in item.values()
+        if (
+            not isinstance(item, Mapping)
+            or set(item) != {"Name", "Regex"}
+            or not all(isinstance(v, str) and v for v in item.values())
         ):
             fail(attribute.name, value, allowed, hint=f"{item!r} does not fit")

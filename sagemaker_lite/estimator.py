@@ -59,7 +59,8 @@ class EstimatorBase:
         unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
         if unknown:
             raise ValidationError(
-                unknown[0], settings[unknown[0]],
+                unknown[0],
+                settings[unknown[0]],
                 f"a keyword {type(self).__name__}() accepts (see help({type(self).__name__}))",
             )
         self.__dict__["_config"] = self._config_class(**settings)
@@ -95,7 +96,7 @@ class EstimatorBase:
             value = getattr(self._config, field.name)
             default = defaults[field.name]
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                default = default.factory()  # type: ignore[attr-defined]
+                default = default.factory()
             if value != default:
                 shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
@@ -129,12 +130,17 @@ class EstimatorBase:
 
     def set_hyperparameters(self, **kwargs: Any) -> None:
         """``est.set_hyperparameters(num_round=100, objective="reg:squarederror")`` (merges)."""
-        self.hyperparameters = {**self._config.hyperparameters, **kwargs}  # type: ignore[method-assign]
+        self.__dict__["_config"] = attrs.evolve(
+            self._config, hyperparameters={**self._config.hyperparameters, **kwargs}
+        )
 
     def hyperparameters(self) -> dict[str, str]:
         """The hyperparameters as they will be sent (every value a string)."""
-        return {key: encode_hyperparameter(value) for key, value in self._config.hyperparameters.items()
-                if value is not None}
+        return {
+            key: encode_hyperparameter(value)
+            for key, value in self._config.hyperparameters.items()
+            if value is not None
+        }
 
     def enable_network_isolation(self) -> bool:
         return bool(self._config.enable_network_isolation)
@@ -156,14 +162,18 @@ class EstimatorBase:
             item = as_input(value, parameter=f"inputs[{name!r}]")
             if isinstance(item, FileSystemInput) and not self._config.subnets:
                 raise ValidationError(
-                    f"inputs[{name!r}]", item, "a TrainingInput, or subnets and security_group_ids on the estimator",
+                    f"inputs[{name!r}]",
+                    item,
+                    "a TrainingInput, or subnets and security_group_ids on the estimator",
                     hint="EFS/FSx channels are reached through the job's VPC",
                 )
             if isinstance(item, TrainingInput) and item.input_mode == "Pipe" and self._config.is_local:
                 pass  # local mode supports Pipe
             if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not self._config.is_local:
                 raise ValidationError(
-                    f"inputs[{name!r}]", item.s3_data, "an s3:// URI for instance types other than 'local'",
+                    f"inputs[{name!r}]",
+                    item.s3_data,
+                    "an s3:// URI for instance types other than 'local'",
                     hint="upload it first with session.upload_data(...)",
                 )
         if self._config.output_path and self._config.output_path.startswith("file://") and not self._config.is_local:
@@ -182,7 +192,8 @@ class EstimatorBase:
     def _resolve_output_path(self) -> str:
         if self._config.output_path:
             return self._config.output_path
-        return self.sagemaker_session.default_output_prefix() + "/"
+        prefix: str = self.sagemaker_session.default_output_prefix()
+        return prefix + "/"
 
     def fit(
         self,
@@ -254,7 +265,8 @@ class EstimatorBase:
 
     @property
     def training_job_name(self) -> str | None:
-        return self._current_job_name  # type: ignore[no-any-return]
+        name: str | None = self.__dict__.get("_current_job_name")
+        return name
 
     @property
     def attached_inputs(self) -> dict[str, TrainingInput | FileSystemInput] | None:
@@ -321,8 +333,12 @@ class Estimator(EstimatorBase):
         **kwargs: Any,
     ) -> None:
         settings = dict(kwargs)
-        for key, value in (("image_uri", image_uri), ("role", role), ("instance_count", instance_count),
-                           ("instance_type", instance_type)):
+        for key, value in (
+            ("image_uri", image_uri),
+            ("role", role),
+            ("instance_count", instance_count),
+            ("instance_type", instance_type),
+        ):
             if value is not None:
                 settings[key] = value
         super().__init__(sagemaker_session=sagemaker_session, **settings)

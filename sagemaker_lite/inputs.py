@@ -69,7 +69,9 @@ class TrainingInput:
     def __attrs_post_init__(self) -> None:
         if self.attribute_names and self.s3_data_type != "AugmentedManifestFile":
             raise ValidationError(
-                "attribute_names", self.attribute_names, "attribute names only with s3_data_type='AugmentedManifestFile'"
+                "attribute_names",
+                self.attribute_names,
+                "attribute names only with s3_data_type='AugmentedManifestFile'",
             )
 
     @property
@@ -195,7 +197,9 @@ def channels_from_inputs(inputs: Any, *, input_mode: str = "File") -> list[dict[
         item = as_input(value, parameter=f"inputs[{name!r}]")
         if isinstance(item, FileSystemInput) and input_mode == "Pipe":
             raise ValidationError(
-                f"inputs[{name!r}]", item, "an S3 input when input_mode='Pipe'",
+                f"inputs[{name!r}]",
+                item,
+                "an S3 input when input_mode='Pipe'",
                 hint="file system channels (EFS/FSx) can only be read in File mode",
             )
         channels.append(item.to_channel(name))

@@ -105,9 +105,7 @@ class TrainingJob:
         image = request.get("AlgorithmSpecification", {}).get("TrainingImage")
         if existing.get("AlgorithmSpecification", {}).get("TrainingImage") != image:
             return False
-        return all(
-            _subset(request.get(field), existing.get(field)) for field in _OWNERSHIP_FIELDS if field in request
-        )
+        return all(_subset(request.get(field), existing.get(field)) for field in _OWNERSHIP_FIELDS if field in request)
 
     # --- describe / stop -----------------------------------------------------------
 
@@ -163,7 +161,7 @@ class TrainingJob:
         def poll_once() -> dict[str, Any]:
             description = self.describe()
             transitions = description.get("SecondaryStatusTransitions") or []
-            for transition in transitions[state["transitions"]:]:
+            for transition in transitions[state["transitions"] :]:
                 out(_format_transition(transition))
             state["transitions"] = len(transitions)
             if tailer is not None:
@@ -222,7 +220,7 @@ def _subset(wanted: Any, actual: Any) -> bool:
 
 
 def _format_transition(transition: Mapping[str, Any]) -> str:
-    start = transition.get("StartTime")
+    start: Any = transition.get("StartTime")
     stamp = start.strftime("%Y-%m-%d %H:%M:%S") if hasattr(start, "strftime") else str(start or "")
     message = transition.get("StatusMessage", "")
     return f"{stamp} {transition.get('Status', '')} - {message}".strip()

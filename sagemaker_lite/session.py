@@ -284,7 +284,7 @@ class Session:
         written: list[str] = []
         base = key_prefix if key_prefix.endswith("/") or not keys or keys == [key_prefix] else key_prefix + "/"
         for key in keys:
-            relative = Path(key).name if key == key_prefix else key[len(base):] if key.startswith(base) else key
+            relative = Path(key).name if key == key_prefix else key[len(base) :] if key.startswith(base) else key
             destination = (target / relative).resolve()
             if not destination.is_relative_to(target.resolve()):
                 raise ValidationError("key_prefix", key, "object keys that stay inside the download directory")
@@ -371,7 +371,9 @@ def _role_from_notebook_metadata(session: Session) -> str | None:
         return None
     client = session.sagemaker_client
     if metadata.get("UserProfileName") and metadata.get("DomainId"):
-        profile = client.describe_user_profile(DomainId=metadata["DomainId"], UserProfileName=metadata["UserProfileName"])
+        profile = client.describe_user_profile(
+            DomainId=metadata["DomainId"], UserProfileName=metadata["UserProfileName"]
+        )
         role = profile.get("UserSettings", {}).get("ExecutionRole")
         if role:
             return str(role)

@@ -108,24 +108,31 @@ class TrainingConfig:
                 raise ValidationError("instance_groups", self.instance_groups, "a list of InstanceGroup")
             if self.instance_count is not None or self.instance_type is not None:
                 raise ValidationError(
-                    "instance_groups", self.instance_groups,
+                    "instance_groups",
+                    self.instance_groups,
                     "instance_groups or instance_count/instance_type, not both",
                 )
         elif self.instance_count is None or self.instance_type is None:
             missing = "instance_count" if self.instance_count is None else "instance_type"
             raise ValidationError(
-                missing, None, "a value: both instance_count and instance_type are required "
+                missing,
+                None,
+                "a value: both instance_count and instance_type are required "
                 "(or instance_groups for a heterogeneous cluster)",
             )
         if self.max_wait is not None:
             if not self.use_spot_instances:
                 raise ValidationError(
-                    "max_wait", self.max_wait, "max_wait only with use_spot_instances=True",
+                    "max_wait",
+                    self.max_wait,
+                    "max_wait only with use_spot_instances=True",
                     hint="max_wait bounds the wait for spot capacity; drop it or enable spot",
                 )
             if self.max_wait < self.max_run:
                 raise ValidationError(
-                    "max_wait", self.max_wait, f"an integer >= max_run ({self.max_run})",
+                    "max_wait",
+                    self.max_wait,
+                    f"an integer >= max_run ({self.max_run})",
                     hint="max_wait counts the training time as well as the wait for capacity",
                 )
         if (self.subnets is None) != (self.security_group_ids is None):
@@ -159,7 +166,9 @@ class TrainingConfig:
             raise ValidationError("image_uri", self.image_uri, "the training image's ECR URI")
         if not self.role and not self.is_local:
             raise ValidationError(
-                "role", self.role, "an IAM role ARN SageMaker can assume",
+                "role",
+                self.role,
+                "an IAM role ARN SageMaker can assume",
                 hint="get one with sagemaker_lite.get_execution_role() or pass role='arn:aws:iam::...:role/...'",
             )
 
@@ -327,7 +336,8 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
         "hyperparameters": dict(description.get("HyperParameters") or {}),
         "metric_definitions": [
             {"Name": m["Name"], "Regex": m["Regex"]} for m in algorithm.get("MetricDefinitions") or []
-        ] or None,
+        ]
+        or None,
         "enable_sagemaker_metrics": algorithm.get("EnableSageMakerMetricsTimeSeries"),
         "container_entry_point": algorithm.get("ContainerEntrypoint") or None,
         "container_arguments": algorithm.get("ContainerArguments") or None,
@@ -362,7 +372,10 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
         kwargs["checkpoint_s3_uri"] = checkpoint.get("S3Uri")
         kwargs["checkpoint_local_path"] = checkpoint.get("LocalPath")
     for channel in description.get("InputDataConfig") or []:
-        if channel.get("ChannelName") == model_channel_name and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE:
+        if (
+            channel.get("ChannelName") == model_channel_name
+            and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE
+        ):
             kwargs["model_uri"] = channel["DataSource"]["S3DataSource"]["S3Uri"]
     return kwargs
 
@@ -374,5 +387,8 @@ def data_channels_from_description(
     return [
         dict(channel)
         for channel in description.get("InputDataConfig") or []
-        if not (channel.get("ChannelName") == model_channel_name and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE)
+        if not (
+            channel.get("ChannelName") == model_channel_name
+            and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE
+        )
     ]

@@ -30,8 +30,9 @@ def test_default_bucket_is_created_once_with_the_right_location(moto: MotoHandle
 
 
 def test_existing_default_bucket_is_reused(moto: MotoHandle) -> None:
-    moto.client("s3").create_bucket(Bucket="sagemaker-us-west-2-123456789012",
-                                    CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    moto.client("s3").create_bucket(
+        Bucket="sagemaker-us-west-2-123456789012", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
     assert make_session(moto).default_bucket() == "sagemaker-us-west-2-123456789012"
 
 
@@ -50,8 +51,10 @@ def test_upload_and_download_a_file_and_a_directory(moto: MotoHandle, tmp_path: 
     (data / "nested" / "b.csv").write_text("3,4\n")
     big = tmp_path / "big.bin"
     big.write_bytes(b"x" * (9 * 1024 * 1024))  # above s3transfer's 8 MiB multipart threshold
-    assert session.upload_data(str(data / "a.csv"), key_prefix="one") == \
-        "s3://sagemaker-us-west-2-123456789012/team/one/a.csv"
+    assert (
+        session.upload_data(str(data / "a.csv"), key_prefix="one")
+        == "s3://sagemaker-us-west-2-123456789012/team/one/a.csv"
+    )
     uri = session.upload_data(str(data), key_prefix="tree")
     assert uri == "s3://sagemaker-us-west-2-123456789012/team/tree"
     assert session.upload_data(big, bucket="sagemaker-us-west-2-123456789012", key_prefix="big").endswith("big.bin")
@@ -62,19 +65,28 @@ def test_upload_and_download_a_file_and_a_directory(moto: MotoHandle, tmp_path: 
 
 
 def test_execution_role_of_an_iam_user_is_a_clear_error(moto: MotoHandle) -> None:
-    with pytest.raises(ConfigurationError, match="not an IAM role.*role='arn:aws:iam"):
+    with pytest.raises(ConfigurationError, match=r"not an IAM role.*role='arn:aws:iam"):
         get_execution_role(make_session(moto))
 
 
 def test_execution_role_from_an_assumed_role(moto: MotoHandle) -> None:
     iam = moto.client("iam")
-    trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
-    role_arn = iam.create_role(RoleName="SageMakerRole", Path="/service/", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    trust = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+    )
+    role_arn = iam.create_role(RoleName="SageMakerRole", Path="/service/", AssumeRolePolicyDocument=trust)["Role"][
+        "Arn"
+    ]
     creds = moto.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="me")["Credentials"]
     import boto3
 
-    boto = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name="us-west-2")
+    boto = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-west-2",
+    )
     session = Session(boto_session=boto, endpoint_url=moto.url)
     assert get_execution_role(session) == role_arn
     assert role_arn == "arn:aws:iam::123456789012:role/service/SageMakerRole"

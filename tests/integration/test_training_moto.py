@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -18,50 +19,62 @@ IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 def recording_session(moto: MotoHandle) -> tuple[Session, list[tuple[str, dict[str, Any]]]]:
     boto = moto.boto_session()
     calls: list[tuple[str, dict[str, Any]]] = []
-    boto.events.register("before-parameter-build",
-                         lambda params, model, **_: calls.append((model.name, dict(params))))
+    boto.events.register("before-parameter-build", lambda params, model, **_: calls.append((model.name, dict(params))))
     return Session(boto_session=boto, endpoint_url=moto.url), calls
 
 
 def write_job_logs(moto: MotoHandle, job: str, hosts: dict[str, list[str]]) -> None:
     logs = moto.client("logs")
-    try:
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
         logs.create_log_group(logGroupName="/aws/sagemaker/TrainingJobs")
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
     now = int(time.time() * 1000)
     for offset, (host, lines) in enumerate(hosts.items()):
         stream = f"{job}/{host}-1700000000"
         logs.create_log_stream(logGroupName="/aws/sagemaker/TrainingJobs", logStreamName=stream)
-        logs.put_log_events(logGroupName="/aws/sagemaker/TrainingJobs", logStreamName=stream,
-                            logEvents=[{"timestamp": now + 10 * i + offset, "message": line}
-                                       for i, line in enumerate(lines)])
+        logs.put_log_events(
+            logGroupName="/aws/sagemaker/TrainingJobs",
+            logStreamName=stream,
+            logEvents=[{"timestamp": now + 10 * i + offset, "message": line} for i, line in enumerate(lines)],
+        )
 
 
 def test_fit_wait_logs_then_attach_round_trip(moto: MotoHandle, capsys: Any) -> None:
     session, calls = recording_session(moto)
-    write_job_logs(moto, "xgb-roundtrip", {"algo-1": ["[0] train-rmse:10.1", "[1] train-rmse:5.2"],
-                                           "algo-2": ["[0] worker ready"]})
-    est = Estimator(IMAGE, ROLE, 2, "ml.m5.xlarge", sagemaker_session=session, base_job_name="xgb",
-                    tags=[{"Key": "team", "Value": "ml"}], max_run=3600, volume_size=40,
-                    hyperparameters={"num_round": 2, "objective": "reg:squarederror"},
-                    metric_definitions=[{"Name": "rmse", "Regex": "train-rmse:([0-9.]+)"}],
-                    model_uri="s3://in-bucket/model.tar.gz", environment={"STAGE": "test"})
-    inputs = {"train": TrainingInput("s3://in-bucket/train", content_type="text/csv"),
-              "validation": "s3://in-bucket/validation"}
+    write_job_logs(
+        moto, "xgb-roundtrip", {"algo-1": ["[0] train-rmse:10.1", "[1] train-rmse:5.2"], "algo-2": ["[0] worker ready"]}
+    )
+    est = Estimator(
+        IMAGE,
+        ROLE,
+        2,
+        "ml.m5.xlarge",
+        sagemaker_session=session,
+        base_job_name="xgb",
+        tags=[{"Key": "team", "Value": "ml"}],
+        max_run=3600,
+        volume_size=40,
+        hyperparameters={"num_round": 2, "objective": "reg:squarederror"},
+        metric_definitions=[{"Name": "rmse", "Regex": "train-rmse:([0-9.]+)"}],
+        model_uri="s3://in-bucket/model.tar.gz",
+        environment={"STAGE": "test"},
+    )
+    inputs = {
+        "train": TrainingInput("s3://in-bucket/train", content_type="text/csv"),
+        "validation": "s3://in-bucket/validation",
+    }
     est.fit(inputs, job_name="xgb-roundtrip")
     out = capsys.readouterr().out
     assert "[algo-1] [0] train-rmse:10.1" in out and "[algo-2] [0] worker ready" in out
     assert out.count("train-rmse:5.2") == 1
     assert est.model_data == "s3://sagemaker-us-west-2-123456789012/xgb-roundtrip/output/model.tar.gz"
-    original = [params for name, params in calls if name == "CreateTrainingJob"][0]
+    original = next(params for name, params in calls if name == "CreateTrainingJob")
 
     attached_session, attached_calls = recording_session(moto)
     attached = Estimator.attach("xgb-roundtrip", sagemaker_session=attached_session)
     assert attached.model_data == est.model_data
     assert attached.instance_count == 2 and attached.tags == [{"Key": "team", "Value": "ml"}]
     attached.fit(attached.attached_inputs, wait=False, job_name="xgb-roundtrip")
-    again = [params for name, params in attached_calls if name == "CreateTrainingJob"][0]
+    again = next(params for name, params in attached_calls if name == "CreateTrainingJob")
     # moto 5.2.1 replaces MetricDefinitions with its own and does not echo Environment (pinned in
     # test_moto_server_contract); the strict round trip runs on the scripted double (test_attach.py)
     for request in (again, original):

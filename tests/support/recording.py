@@ -32,16 +32,18 @@ class RecordingAWS:
         self.calls: list[RecordedCall] = []
 
     def boto_session(self) -> boto3.Session:
-        session = boto3.Session(region_name=self.region, aws_access_key_id="testing",
-                                aws_secret_access_key="testing")
+        session = boto3.Session(region_name=self.region, aws_access_key_id="testing", aws_secret_access_key="testing")
         session.events.register("before-parameter-build", self._record)
         session.events.register("before-call", self._answer)
         return session
 
     @staticmethod
     def _service(model: Any) -> str:
-        return str(model.service_model.endpoint_prefix if model.service_model.service_name == "s3"
-                   else model.service_model.service_name)
+        return str(
+            model.service_model.endpoint_prefix
+            if model.service_model.service_name == "s3"
+            else model.service_model.service_name
+        )
 
     def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         self.calls.append(RecordedCall(self._service(model), model.name, dict(params)))
@@ -53,8 +55,10 @@ class RecordingAWS:
             raise AssertionError(f"no handler for {key}")
         params = self.calls[-1].params
         response = handler(params)
-        parsed = {"ResponseMetadata": {"HTTPStatusCode": 200, "RequestId": "recorded", "HTTPHeaders": {},
-                                       "RetryAttempts": 0}, **response}
+        parsed = {
+            "ResponseMetadata": {"HTTPStatusCode": 200, "RequestId": "recorded", "HTTPHeaders": {}, "RetryAttempts": 0},
+            **response,
+        }
         return AWSResponse("https://recorded.invalid", 200, {}, None), parsed
 
     def operations(self) -> list[str]:

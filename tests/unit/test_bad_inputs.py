@@ -16,14 +16,20 @@ from sagemaker_lite.inputs import FileSystemInput, ShuffleConfig, TrainingInput
 
 
 def est(session: Session, **kwargs: Any) -> Estimator:
-    args = {"image_uri": IMAGE, "role": ROLE, "instance_count": 1, "instance_type": "ml.m5.large",
-            "output_path": "s3://out-bucket/out"}
+    args = {
+        "image_uri": IMAGE,
+        "role": ROLE,
+        "instance_count": 1,
+        "instance_type": "ml.m5.large",
+        "output_path": "s3://out-bucket/out",
+    }
     args.update(kwargs)
     return Estimator(sagemaker_session=session, **args)
 
 
-def fit(session: Session, inputs: Any = "s3://in-bucket/train", fit_kwargs: dict[str, Any] | None = None,
-        **kwargs: Any) -> None:
+def fit(
+    session: Session, inputs: Any = "s3://in-bucket/train", fit_kwargs: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
     est(session, **kwargs).fit(inputs, wait=False, **(fit_kwargs or {}))
 
 
@@ -72,19 +78,38 @@ CASES: list[tuple[str, str, Callable[[Session], Any]]] = [
     ("input of wrong type", "inputs", lambda s: fit(s, 42)),
     ("channel name invalid", "inputs", lambda s: fit(s, {"train data": "s3://in-bucket/t"})),
     ("file:// input outside local mode", "inputs", lambda s: fit(s, "file:///tmp/train")),
-    ("Pipe over a file system", "inputs", lambda s: fit(
-        s, {"efs": FileSystemInput("fs-0123456789abcdef0", "EFS", "/d")}, input_mode="Pipe",
-        subnets=["subnet-1"], security_group_ids=["sg-1"])),
-    ("file system without VPC", "inputs", lambda s: fit(s, {"efs": FileSystemInput("fs-0123456789abcdef0", "EFS", "/d")})),
+    (
+        "Pipe over a file system",
+        "inputs",
+        lambda s: fit(
+            s,
+            {"efs": FileSystemInput("fs-0123456789abcdef0", "EFS", "/d")},
+            input_mode="Pipe",
+            subnets=["subnet-1"],
+            security_group_ids=["sg-1"],
+        ),
+    ),
+    (
+        "file system without VPC",
+        "inputs",
+        lambda s: fit(s, {"efs": FileSystemInput("fs-0123456789abcdef0", "EFS", "/d")}),
+    ),
     ("file system type unknown", "file_system_type", lambda s: FileSystemInput("fs-0123456789abcdef0", "NFS", "/d")),
-    ("file system access mode", "file_system_access_mode", lambda s: FileSystemInput("fs-0123456789abcdef0", "EFS", "/d", "w")),
+    (
+        "file system access mode",
+        "file_system_access_mode",
+        lambda s: FileSystemInput("fs-0123456789abcdef0", "EFS", "/d", "w"),
+    ),
     ("distribution unknown", "distribution", lambda s: TrainingInput("s3://in-bucket/t", distribution="Sharded")),
     ("compression unknown", "compression", lambda s: TrainingInput("s3://in-bucket/t", compression="zip")),
     ("record wrapping unknown", "record_wrapping", lambda s: TrainingInput("s3://in-bucket/t", record_wrapping="x")),
     ("s3 data type unknown", "s3_data_type", lambda s: TrainingInput("s3://in-bucket/t", s3_data_type="Prefix")),
     ("channel input mode unknown", "input_mode", lambda s: TrainingInput("s3://in-bucket/t", input_mode="pipe")),
-    ("attribute names on a prefix", "attribute_names", lambda s: TrainingInput("s3://in-bucket/t",
-                                                                               attribute_names=["a"])),
+    (
+        "attribute names on a prefix",
+        "attribute_names",
+        lambda s: TrainingInput("s3://in-bucket/t", attribute_names=["a"]),
+    ),
     ("file system id malformed", "file_system_id", lambda s: FileSystemInput("efs-1", "EFS", "/d")),
     ("shuffle seed negative", "seed", lambda s: ShuffleConfig(-1)),
     ("logs mode unknown", "logs", lambda s: fit(s, fit_kwargs={"logs": "Everything"})),

@@ -21,7 +21,8 @@ from sagemaker_lite.inputs import FileSystemInput, ShuffleConfig, TrainingInput
 OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "official"
 CASES = {case["name"]: case for case in json.loads((OFFICIAL / "cases.json").read_text())}
 ESTIMATOR_CASES = sorted(
-    name for name, case in CASES.items()
+    name
+    for name, case in CASES.items()
     if case["class"] == "Estimator" and name != "estimator-augmented-target-attribute"
 )
 ACCOUNT = "123456789012"
@@ -30,8 +31,9 @@ ACCOUNT = "123456789012"
 def build_input(spec: Any) -> Any:
     if isinstance(spec, dict) and "__type__" in spec:
         kwargs = {k: build_input(v) for k, v in spec.items() if k != "__type__"}
-        return {"TrainingInput": TrainingInput, "FileSystemInput": FileSystemInput,
-                "ShuffleConfig": ShuffleConfig}[spec["__type__"]](**kwargs)
+        return {"TrainingInput": TrainingInput, "FileSystemInput": FileSystemInput, "ShuffleConfig": ShuffleConfig}[
+            spec["__type__"]
+        ](**kwargs)
     if isinstance(spec, dict):
         return {k: build_input(v) for k, v in spec.items()}
     return spec
@@ -51,14 +53,20 @@ def fake_aws(bucket_exists: bool = True) -> RecordingAWS:
         buckets.add(params["Bucket"])
         return {"Location": "/" + params["Bucket"]}
 
-    return RecordingAWS({
-        "sts.GetCallerIdentity": lambda p: {"Account": ACCOUNT, "UserId": "AROAEXAMPLE:me",
-                                            "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerRole/me"},
-        "s3.HeadBucket": head_bucket,
-        "s3.CreateBucket": create_bucket,
-        "sagemaker.CreateTrainingJob": lambda p: {
-            "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"},
-    })
+    return RecordingAWS(
+        {
+            "sts.GetCallerIdentity": lambda p: {
+                "Account": ACCOUNT,
+                "UserId": "AROAEXAMPLE:me",
+                "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerRole/me",
+            },
+            "s3.HeadBucket": head_bucket,
+            "s3.CreateBucket": create_bucket,
+            "sagemaker.CreateTrainingJob": lambda p: {
+                "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"
+            },
+        }
+    )
 
 
 def official_str(value: Any) -> str:
@@ -103,7 +111,8 @@ def test_first_fit_makes_fewer_calls_than_official(name: str) -> None:
     aws = fake_aws(case.get("fake", {}).get("bucket_exists", True))
     session = Session(boto_session=aws.boto_session())
     Estimator(sagemaker_session=session, **case["kwargs"]).fit(
-        build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"])
+        build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"]
+    )
     official_ops = [f"{c['service']}.{c['operation']}" for c in fixture["calls"]]
     expected = ["sts.GetCallerIdentity", "s3.HeadBucket"]
     if not case.get("fake", {}).get("bucket_exists", True):

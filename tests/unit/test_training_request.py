@@ -55,8 +55,14 @@ def base_request(name: str = "job-1", **overrides: Any) -> dict[str, Any]:
 
 def estimator(session: Session, **kwargs: Any) -> Estimator:
     kwargs.setdefault("output_path", "s3://out-bucket/prefix")
-    return Estimator(IMAGE, ROLE, kwargs.pop("instance_count", 1), kwargs.pop("instance_type", "ml.m5.large"),
-                     sagemaker_session=session, **kwargs)
+    return Estimator(
+        IMAGE,
+        ROLE,
+        kwargs.pop("instance_count", 1),
+        kwargs.pop("instance_type", "ml.m5.large"),
+        sagemaker_session=session,
+        **kwargs,
+    )
 
 
 def test_minimal(stubbed: tuple[Session, Stubber]) -> None:
@@ -78,17 +84,30 @@ def test_all_options(stubbed: tuple[Session, Stubber]) -> None:
             "EnableSageMakerMetricsTimeSeries": True,
             "ContainerEntrypoint": ["python", "train.py"],
             "ContainerArguments": ["--epochs", "3"],
-            "TrainingImageConfig": {"TrainingRepositoryAccessMode": "Vpc",
-                                    "TrainingRepositoryAuthConfig": {
-                                        "TrainingRepositoryCredentialsProviderArn":
-                                            "arn:aws:lambda:us-west-2:123456789012:function:creds"}},
+            "TrainingImageConfig": {
+                "TrainingRepositoryAccessMode": "Vpc",
+                "TrainingRepositoryAuthConfig": {
+                    "TrainingRepositoryCredentialsProviderArn": "arn:aws:lambda:us-west-2:123456789012:function:creds"
+                },
+            },
         },
         OutputDataConfig={"S3OutputPath": "s3://out-bucket/prefix", "KmsKeyId": "out-key", "CompressionType": "NONE"},
-        ResourceConfig={"InstanceCount": 2, "InstanceType": "ml.c5.xlarge", "VolumeSizeInGB": 50,
-                        "VolumeKmsKeyId": "vol-key", "KeepAlivePeriodInSeconds": 600},
+        ResourceConfig={
+            "InstanceCount": 2,
+            "InstanceType": "ml.c5.xlarge",
+            "VolumeSizeInGB": 50,
+            "VolumeKmsKeyId": "vol-key",
+            "KeepAlivePeriodInSeconds": 600,
+        },
         StoppingCondition={"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200},
-        HyperParameters={"num_round": "100", "eta": "0.2", "objective": "reg:squarederror", "flag": "True",
-                         "layers": "[64, 32]", "names": '["a", "b"]'},
+        HyperParameters={
+            "num_round": "100",
+            "eta": "0.2",
+            "objective": "reg:squarederror",
+            "flag": "True",
+            "layers": "[64, 32]",
+            "names": '["a", "b"]',
+        },
         VpcConfig={"Subnets": ["subnet-0abc"], "SecurityGroupIds": ["sg-0abc"]},
         Tags=[{"Key": "team", "Value": "ml"}],
         EnableNetworkIsolation=True,
@@ -102,8 +121,13 @@ def test_all_options(stubbed: tuple[Session, Stubber]) -> None:
     request["InputDataConfig"] = request["InputDataConfig"] + [
         {
             "ChannelName": "model",
-            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://in-bucket/model.tar.gz",
-                                            "S3DataDistributionType": "FullyReplicated"}},
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": "s3://in-bucket/model.tar.gz",
+                    "S3DataDistributionType": "FullyReplicated",
+                }
+            },
             "ContentType": "application/x-sagemaker-model",
             "InputMode": "File",
         }
@@ -141,55 +165,117 @@ def test_all_options(stubbed: tuple[Session, Stubber]) -> None:
         hyperparameters={"num_round": 100, "eta": 0.2},
     )
     est.set_hyperparameters(objective="reg:squarederror", flag=True, layers=[64, 32], names=["a", "b"])
-    est.fit("s3://in-bucket/train", wait=False, job_name="job-1",
-            experiment_config={"ExperimentName": "exp", "TrialName": "trial", "RunName": "dropped"})
+    est.fit(
+        "s3://in-bucket/train",
+        wait=False,
+        job_name="job-1",
+        experiment_config={"ExperimentName": "exp", "TrialName": "trial", "RunName": "dropped"},
+    )
     stubber.assert_no_pending_responses()
 
 
 def test_channels_of_every_kind(stubbed: tuple[Session, Stubber]) -> None:
     session, stubber = stubbed
     channels = [
-        {"ChannelName": "train",
-         "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://in-bucket/train",
-                                         "S3DataDistributionType": "ShardedByS3Key"}},
-         "CompressionType": "Gzip", "ContentType": "text/csv", "RecordWrapperType": "RecordIO",
-         "InputMode": "Pipe", "ShuffleConfig": {"Seed": 42}},
-        {"ChannelName": "validation",
-         "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://in-bucket/validation",
-                                         "S3DataDistributionType": "FullyReplicated"}}},
-        {"ChannelName": "manifest",
-         "DataSource": {"S3DataSource": {"S3DataType": "ManifestFile", "S3Uri": "s3://in-bucket/train.manifest",
-                                         "S3DataDistributionType": "FullyReplicated"}}},
-        {"ChannelName": "augmented",
-         "DataSource": {"S3DataSource": {"S3DataType": "AugmentedManifestFile",
-                                         "S3Uri": "s3://in-bucket/aug.manifest",
-                                         "S3DataDistributionType": "FullyReplicated",
-                                         "AttributeNames": ["source-ref", "label"]}},
-         "RecordWrapperType": "RecordIO"},
-        {"ChannelName": "efs",
-         "DataSource": {"FileSystemDataSource": {"FileSystemId": "fs-0123456789abcdef0", "FileSystemType": "EFS",
-                                                 "DirectoryPath": "/data", "FileSystemAccessMode": "ro"}}},
-        {"ChannelName": "fsx",
-         "DataSource": {"FileSystemDataSource": {"FileSystemId": "fs-0fedcba9876543210",
-                                                 "FileSystemType": "FSxLustre",
-                                                 "DirectoryPath": "/fsx/data", "FileSystemAccessMode": "rw"}},
-         "ContentType": "application/x-recordio"},
+        {
+            "ChannelName": "train",
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": "s3://in-bucket/train",
+                    "S3DataDistributionType": "ShardedByS3Key",
+                }
+            },
+            "CompressionType": "Gzip",
+            "ContentType": "text/csv",
+            "RecordWrapperType": "RecordIO",
+            "InputMode": "Pipe",
+            "ShuffleConfig": {"Seed": 42},
+        },
+        {
+            "ChannelName": "validation",
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "S3Prefix",
+                    "S3Uri": "s3://in-bucket/validation",
+                    "S3DataDistributionType": "FullyReplicated",
+                }
+            },
+        },
+        {
+            "ChannelName": "manifest",
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "ManifestFile",
+                    "S3Uri": "s3://in-bucket/train.manifest",
+                    "S3DataDistributionType": "FullyReplicated",
+                }
+            },
+        },
+        {
+            "ChannelName": "augmented",
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": "AugmentedManifestFile",
+                    "S3Uri": "s3://in-bucket/aug.manifest",
+                    "S3DataDistributionType": "FullyReplicated",
+                    "AttributeNames": ["source-ref", "label"],
+                }
+            },
+            "RecordWrapperType": "RecordIO",
+        },
+        {
+            "ChannelName": "efs",
+            "DataSource": {
+                "FileSystemDataSource": {
+                    "FileSystemId": "fs-0123456789abcdef0",
+                    "FileSystemType": "EFS",
+                    "DirectoryPath": "/data",
+                    "FileSystemAccessMode": "ro",
+                }
+            },
+        },
+        {
+            "ChannelName": "fsx",
+            "DataSource": {
+                "FileSystemDataSource": {
+                    "FileSystemId": "fs-0fedcba9876543210",
+                    "FileSystemType": "FSxLustre",
+                    "DirectoryPath": "/fsx/data",
+                    "FileSystemAccessMode": "rw",
+                }
+            },
+            "ContentType": "application/x-recordio",
+        },
     ]
-    expect_create(stubber, base_request(InputDataConfig=channels,
-                                        VpcConfig={"Subnets": ["subnet-0abc"], "SecurityGroupIds": ["sg-0abc"]}))
+    expect_create(
+        stubber,
+        base_request(InputDataConfig=channels, VpcConfig={"Subnets": ["subnet-0abc"], "SecurityGroupIds": ["sg-0abc"]}),
+    )
     est = estimator(session, subnets=["subnet-0abc"], security_group_ids=["sg-0abc"])
     est.fit(
         {
-            "train": TrainingInput("s3://in-bucket/train", distribution="ShardedByS3Key", compression="Gzip",
-                                   content_type="text/csv", record_wrapping="RecordIO", input_mode="Pipe",
-                                   shuffle_config=ShuffleConfig(42)),
+            "train": TrainingInput(
+                "s3://in-bucket/train",
+                distribution="ShardedByS3Key",
+                compression="Gzip",
+                content_type="text/csv",
+                record_wrapping="RecordIO",
+                input_mode="Pipe",
+                shuffle_config=ShuffleConfig(42),
+            ),
             "validation": "s3://in-bucket/validation",
             "manifest": TrainingInput("s3://in-bucket/train.manifest", s3_data_type="ManifestFile"),
-            "augmented": TrainingInput("s3://in-bucket/aug.manifest", s3_data_type="AugmentedManifestFile",
-                                       attribute_names=["source-ref", "label"], record_wrapping="RecordIO"),
+            "augmented": TrainingInput(
+                "s3://in-bucket/aug.manifest",
+                s3_data_type="AugmentedManifestFile",
+                attribute_names=["source-ref", "label"],
+                record_wrapping="RecordIO",
+            ),
             "efs": FileSystemInput("fs-0123456789abcdef0", "EFS", "/data"),
-            "fsx": FileSystemInput("fs-0fedcba9876543210", "FSxLustre", "/fsx/data", "rw",
-                                   content_type="application/x-recordio"),
+            "fsx": FileSystemInput(
+                "fs-0fedcba9876543210", "FSxLustre", "/fsx/data", "rw", content_type="application/x-recordio"
+            ),
         },
         wait=False,
         job_name="job-1",
@@ -206,17 +292,24 @@ def test_input_modes(stubbed: tuple[Session, Stubber], mode: str) -> None:
 
 def test_instance_groups(stubbed: tuple[Session, Stubber]) -> None:
     session, stubber = stubbed
-    request = base_request(ResourceConfig={
-        "InstanceGroups": [
-            {"InstanceGroupName": "cpu", "InstanceType": "ml.c5.xlarge", "InstanceCount": 2},
-            {"InstanceGroupName": "gpu", "InstanceType": "ml.p3.2xlarge", "InstanceCount": 1},
-        ],
-        "VolumeSizeInGB": 30,
-    })
+    request = base_request(
+        ResourceConfig={
+            "InstanceGroups": [
+                {"InstanceGroupName": "cpu", "InstanceType": "ml.c5.xlarge", "InstanceCount": 2},
+                {"InstanceGroupName": "gpu", "InstanceType": "ml.p3.2xlarge", "InstanceCount": 1},
+            ],
+            "VolumeSizeInGB": 30,
+        }
+    )
     request["InputDataConfig"][0]["DataSource"]["S3DataSource"]["InstanceGroupNames"] = ["cpu"]
     expect_create(stubber, request)
-    est = Estimator(IMAGE, ROLE, sagemaker_session=session, output_path="s3://out-bucket/prefix",
-                    instance_groups=[InstanceGroup("cpu", "ml.c5.xlarge", 2), InstanceGroup("gpu", "ml.p3.2xlarge", 1)])
+    est = Estimator(
+        IMAGE,
+        ROLE,
+        sagemaker_session=session,
+        output_path="s3://out-bucket/prefix",
+        instance_groups=[InstanceGroup("cpu", "ml.c5.xlarge", 2), InstanceGroup("gpu", "ml.p3.2xlarge", 1)],
+    )
     est.fit(TrainingInput("s3://in-bucket/train", instance_groups=["cpu"]), wait=False, job_name="job-1")
 
 
@@ -231,12 +324,20 @@ def test_generated_job_name_uses_image_repository(stubbed: tuple[Session, Stubbe
 
 def test_v1_names_warn_and_build_the_same_request(stubbed: tuple[Session, Stubber]) -> None:
     session, stubber = stubbed
-    expect_create(stubber, base_request(ResourceConfig={"InstanceCount": 1, "InstanceType": "ml.m5.large",
-                                                        "VolumeSizeInGB": 40}))
+    expect_create(
+        stubber, base_request(ResourceConfig={"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 40})
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        est = Estimator(image_name=IMAGE, role=ROLE, train_instance_count=1, train_instance_type="ml.m5.large",
-                        train_volume_size=40, output_path="s3://out-bucket/prefix", sagemaker_session=session)
+        est = Estimator(
+            image_name=IMAGE,
+            role=ROLE,
+            train_instance_count=1,
+            train_instance_type="ml.m5.large",
+            train_volume_size=40,
+            output_path="s3://out-bucket/prefix",
+            sagemaker_session=session,
+        )
         channel = s3_input("s3://in-bucket/train")
     messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
     assert any("train_instance_count" in m and "instance_count" in m for m in messages)
@@ -261,12 +362,14 @@ def test_debugger_and_profiler_opt_outs(stubbed: tuple[Session, Stubber]) -> Non
     del request["DebugHookConfig"]
     expect_create(stubber, request)
     estimator(session, debugger_hook_config=False, disable_profiler=True).fit(
-        "s3://in-bucket/train", wait=False, job_name="job-1")
+        "s3://in-bucket/train", wait=False, job_name="job-1"
+    )
 
 
 def test_debugger_defaults_follow_the_region() -> None:
     from sagemaker_lite.debugger import debugger_request_fields
 
-    fields = debugger_request_fields(region="us-gov-east-1", output_path="s3://b/", debugger_hook_config=None,
-                                     disable_profiler=False)
+    fields = debugger_request_fields(
+        region="us-gov-east-1", output_path="s3://b/", debugger_hook_config=None, disable_profiler=False
+    )
     assert fields == {"ProfilerConfig": {"DisableProfiler": True}}

@@ -27,8 +27,15 @@ def make_session(scripted: ScriptedAWS, **kwargs: Any) -> Session:
 
 
 def make_estimator(session: Session, **kwargs: Any) -> Estimator:
-    return Estimator(IMAGE, ROLE, kwargs.pop("instance_count", 1), "ml.m5.large", sagemaker_session=session,
-                     output_path="s3://out-bucket/out", **kwargs)
+    return Estimator(
+        IMAGE,
+        ROLE,
+        kwargs.pop("instance_count", 1),
+        "ml.m5.large",
+        sagemaker_session=session,
+        output_path="s3://out-bucket/out",
+        **kwargs,
+    )
 
 
 def test_completed_job_prints_transitions_and_interleaved_logs(scripted: ScriptedAWS, capsys: Any) -> None:
@@ -44,19 +51,27 @@ def test_completed_job_prints_transitions_and_interleaved_logs(scripted: Scripte
     log_lines = [line for line in out if line.startswith("[")]
     # every line exactly once, each host in its own order (stream discovery is rate-limited, so a
     # host found late may print after another host's later lines; within a poll round, time order)
-    assert sorted(log_lines) == sorted(["[algo-1] a1 loading", "[algo-1] a1 epoch 1", "[algo-2] a2 loading",
-                                        "[algo-2] a2 epoch 1", "[algo-1] a1 done"])
-    assert [line for line in log_lines if "algo-1" in line] == ["[algo-1] a1 loading", "[algo-1] a1 epoch 1",
-                                                                "[algo-1] a1 done"]
+    assert sorted(log_lines) == sorted(
+        ["[algo-1] a1 loading", "[algo-1] a1 epoch 1", "[algo-2] a2 loading", "[algo-2] a2 epoch 1", "[algo-1] a1 done"]
+    )
+    assert [line for line in log_lines if "algo-1" in line] == [
+        "[algo-1] a1 loading",
+        "[algo-1] a1 epoch 1",
+        "[algo-1] a1 done",
+    ]
     assert est.model_data == "s3://out-bucket/out/job-ok/output/model.tar.gz"
     assert scripted.sagemaker.count("DescribeTrainingJob") >= 4
 
 
 def test_failed_job_raises_with_reason_logs_and_links(scripted: ScriptedAWS) -> None:
-    scripted.sagemaker.script_job("job-bad", [*TRAINING, ("Failed", "Failed")],
-                                  failure_reason="AlgorithmError: ExecuteUserScriptError: exit code 1")
-    scripted.logs.add_log_lines("job-bad", "algo-1", ["Traceback (most recent call last):", "ValueError: boom"],
-                                at_step=2)
+    scripted.sagemaker.script_job(
+        "job-bad",
+        [*TRAINING, ("Failed", "Failed")],
+        failure_reason="AlgorithmError: ExecuteUserScriptError: exit code 1",
+    )
+    scripted.logs.add_log_lines(
+        "job-bad", "algo-1", ["Traceback (most recent call last):", "ValueError: boom"], at_step=2
+    )
     est = make_estimator(make_session(scripted))
     with pytest.raises(JobFailedError) as info:
         est.fit("s3://in-bucket/train", job_name="job-bad")
@@ -69,8 +84,9 @@ def test_failed_job_raises_with_reason_logs_and_links(scripted: ScriptedAWS) -> 
 
 
 def test_stopped_job_is_reported_and_returns(scripted: ScriptedAWS, capsys: Any) -> None:
-    scripted.sagemaker.script_job("job-stop", [("InProgress", "Training"), ("Stopping", "Stopping"),
-                                               ("Stopped", "Stopped")])
+    scripted.sagemaker.script_job(
+        "job-stop", [("InProgress", "Training"), ("Stopping", "Stopping"), ("Stopped", "Stopped")]
+    )
     est = make_estimator(make_session(scripted))
     est.fit("s3://in-bucket/train", job_name="job-stop", logs=False)
     assert "ended with status Stopped" in capsys.readouterr().out

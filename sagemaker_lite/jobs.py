@@ -140,7 +140,7 @@ class TrainingJob:
     # --- wait ----------------------------------------------------------------------
 
     def wait(self, logs: str | bool | None = "All", *, printer: Printer | None = None) -> dict[str, Any]:
-        """Block until the job ends; print status transitions and (``logs``) its log lines.
+        """Block until the job ends; with ``logs`` print status transitions and every host's log lines.
 
         Completed returns the description; Failed raises ``JobFailedError``; Stopped warns
         and returns (a stopped spot job may still have produced a model).
@@ -161,8 +161,9 @@ class TrainingJob:
         def poll_once() -> dict[str, Any]:
             description = self.describe()
             transitions = description.get("SecondaryStatusTransitions") or []
-            for transition in transitions[state["transitions"] :]:
-                out(_format_transition(transition))
+            if LOG_MODES[logs]:
+                for transition in transitions[state["transitions"] :]:
+                    out(_format_transition(transition))
             state["transitions"] = len(transitions)
             if tailer is not None:
                 if tailer._expected is None:
@@ -184,7 +185,7 @@ class TrainingJob:
                 f"Stop it with: Estimator.attach({self.job_name!r}).latest_training_job.stop()"
             )
             raise
-        return self._finish(description, tailer, out)
+        return self._finish(description, tailer, out if LOG_MODES[logs] else _quiet)
 
     def _finish(self, description: dict[str, Any], tailer: LogTailer | None, out: Printer) -> dict[str, Any]:
         status = description.get("TrainingJobStatus")
@@ -210,6 +211,10 @@ class TrainingJob:
             console_url=self.console_url(),
             logs_url=self.logs_url(),
         )
+
+
+def _quiet(_: str) -> None:
+    """The printer for ``logs=False``: the outcome still reaches ``logging`` and exceptions."""
 
 
 def _subset(wanted: Any, actual: Any) -> bool:

@@ -197,30 +197,41 @@ class Session:
             return name
 
     def _ensure_bucket(self, name: str) -> None:
+        """One call in the common case: CreateBucket, where "already owned by you" means ready.
+
+        Without s3:CreateBucket permission (AccessDenied) the bucket may still exist and be
+        usable, so HeadBucket decides; a bucket owned by another account is reported clearly.
+        """
         from botocore.exceptions import ClientError
 
         s3 = self.s3_client
-        try:
-            s3.head_bucket(Bucket=name)
-            return
-        except ClientError as exc:
-            code = error_code(exc)
-            if code in ("403", "AccessDenied", "Forbidden"):
-                raise ConfigurationError(
-                    "default_bucket",
-                    f"bucket {name!r} exists but this identity cannot use it (HeadBucket returned 403). "
-                    "Pass Session(default_bucket='a-bucket-you-own') or grant s3:ListBucket on it",
-                ) from exc
-            if code not in ("404", "NoSuchBucket", "NotFound"):
-                raise
         kwargs: dict[str, Any] = {"Bucket": name}
         if self._region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
         try:
             s3.create_bucket(**kwargs)
+            return
         except ClientError as exc:
-            if error_code(exc) not in ("BucketAlreadyOwnedByYou", "OperationAborted"):
+            code = error_code(exc)
+            if code in ("BucketAlreadyOwnedByYou", "OperationAborted"):
+                return
+            if code == "BucketAlreadyExists":
+                raise ConfigurationError(
+                    "default_bucket",
+                    f"bucket {name!r} exists and belongs to another account. "
+                    "Pass Session(default_bucket='a-bucket-you-own')",
+                ) from exc
+            if code not in ("AccessDenied", "403", "Forbidden"):
                 raise
+        try:
+            s3.head_bucket(Bucket=name)
+        except ClientError as exc:
+            raise ConfigurationError(
+                "default_bucket",
+                f"bucket {name!r} cannot be created or used by this identity "
+                f"(CreateBucket: AccessDenied; HeadBucket: {error_code(exc)}). "
+                "Pass Session(default_bucket='a-bucket-you-own') or grant s3:CreateBucket / s3:ListBucket",
+            ) from exc
 
     def default_output_prefix(self) -> str:
         """``s3://<default bucket>/[<default_bucket_prefix>/]`` without a trailing slash."""

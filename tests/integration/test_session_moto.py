@@ -24,7 +24,7 @@ def test_default_bucket_is_created_once_with_the_right_location(moto: MotoHandle
     name = session.default_bucket()
     assert name == f"sagemaker-{region}-123456789012"
     assert session.default_bucket() == name  # cached: no further calls
-    assert calls == ["GetCallerIdentity", "HeadBucket", "CreateBucket"]
+    assert calls == ["GetCallerIdentity", "CreateBucket"]
     location = moto.client("s3", region_name=region).get_bucket_location(Bucket=name)["LocationConstraint"]
     assert location == (None if region == "us-east-1" else region)
 

@@ -87,7 +87,7 @@ def test_first_fit_api_calls(moto: MotoHandle) -> None:
     session, calls = recording_session(moto)
     Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session).fit("s3://in-bucket/train", logs=False)
     names = [name for name, _ in calls]
-    assert names == ["GetCallerIdentity", "HeadBucket", "CreateBucket", "CreateTrainingJob", "DescribeTrainingJob"]
+    assert names == ["GetCallerIdentity", "CreateBucket", "CreateTrainingJob", "DescribeTrainingJob"]
 
 
 @pytest.mark.parametrize("logs", ["All", False])

@@ -50,6 +50,10 @@ def fake_aws(bucket_exists: bool = True) -> RecordingAWS:
         return {}
 
     def create_bucket(params: dict[str, Any]) -> dict[str, Any]:
+        if params["Bucket"] in buckets:
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "BucketAlreadyOwnedByYou", "Message": "owned"}}, "CreateBucket")
         buckets.add(params["Bucket"])
         return {"Location": "/" + params["Bucket"]}
 
@@ -114,8 +118,33 @@ def test_first_fit_makes_fewer_calls_than_official(name: str) -> None:
         build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"]
     )
     official_ops = [f"{c['service']}.{c['operation']}" for c in fixture["calls"]]
-    expected = ["sts.GetCallerIdentity", "s3.HeadBucket"]
-    if not case.get("fake", {}).get("bucket_exists", True):
-        expected.append("s3.CreateBucket")
-    assert aws.operations() == [*expected, "sagemaker.CreateTrainingJob"]
+    # CreateBucket doubles as the existence check ("already owned by you" = ready)
+    assert aws.operations() == ["sts.GetCallerIdentity", "s3.CreateBucket", "sagemaker.CreateTrainingJob"]
     assert len(aws.operations()) < len(official_ops)
+
+
+def test_without_create_bucket_permission_an_existing_bucket_is_used() -> None:
+    from botocore.exceptions import ClientError
+
+    def denied(params: dict[str, Any]) -> dict[str, Any]:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "CreateBucket")
+
+    aws = fake_aws(bucket_exists=True)
+    aws.handlers["s3.CreateBucket"] = denied
+    session = Session(boto_session=aws.boto_session())
+    assert session.default_bucket() == f"sagemaker-us-west-2-{ACCOUNT}"
+    assert aws.operations() == ["sts.GetCallerIdentity", "s3.CreateBucket", "s3.HeadBucket"]
+
+
+def test_a_default_bucket_owned_by_someone_else_is_a_clear_error() -> None:
+    from botocore.exceptions import ClientError
+
+    from sagemaker_lite.errors import ConfigurationError
+
+    def taken(params: dict[str, Any]) -> dict[str, Any]:
+        raise ClientError({"Error": {"Code": "BucketAlreadyExists", "Message": "taken"}}, "CreateBucket")
+
+    aws = fake_aws()
+    aws.handlers["s3.CreateBucket"] = taken
+    with pytest.raises(ConfigurationError, match="belongs to another account"):
+        Session(boto_session=aws.boto_session()).default_bucket()

@@ -83,14 +83,17 @@ def test_failed_job_raises_with_reason_logs_and_links(scripted: ScriptedAWS) -> 
     assert "ValueError: boom" in str(error)
 
 
-def test_stopped_job_is_reported_and_returns(scripted: ScriptedAWS, capsys: Any) -> None:
-    scripted.sagemaker.script_job(
-        "job-stop", [("InProgress", "Training"), ("Stopping", "Stopping"), ("Stopped", "Stopped")]
-    )
+def test_stopped_job_is_reported_and_returns(scripted: ScriptedAWS, capsys: Any, caplog: Any) -> None:
+    steps = [("InProgress", "Training"), ("Stopping", "Stopping"), ("Stopped", "Stopped")]
+    scripted.sagemaker.script_job("job-stop", steps)
+    scripted.sagemaker.script_job("job-stop-quiet", steps)
     est = make_estimator(make_session(scripted))
-    est.fit("s3://in-bucket/train", job_name="job-stop", logs=False)
+    est.fit("s3://in-bucket/train", job_name="job-stop")
     assert "ended with status Stopped" in capsys.readouterr().out
     assert est.latest_training_job.status == "Stopped"
+    est.fit("s3://in-bucket/train", job_name="job-stop-quiet", logs=False)  # quiet, but still logged
+    assert capsys.readouterr().out == ""
+    assert "job-stop-quiet ended with status Stopped" in caplog.text
 
 
 def test_throttling_bursts_beyond_botocore_budget_are_absorbed(scripted: ScriptedAWS, fast_retries: Any) -> None:

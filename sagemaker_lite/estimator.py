@@ -152,8 +152,15 @@ class EstimatorBase:
 
     # --- fit --------------------------------------------------------------------------
 
-    def _base_job_name(self) -> str:
-        return self._config.base_job_name or base_name_from_image(self._config.image_uri, self.JOB_CLASS_NAME)
+    def _base_job_name(self, image_uri: str | None = None) -> str:
+        image = image_uri or self._config.image_uri
+        return self._config.base_job_name or base_name_from_image(image, self.JOB_CLASS_NAME)
+
+    def _request_config(self, image_uri: str) -> TrainingConfig:
+        """The settings the request is built from (subclasses adjust defaults per job)."""
+        if image_uri == self._config.image_uri:
+            return self._config
+        return attrs.evolve(self._config, image_uri=image_uri)
 
     def _validate_inputs(self, inputs: Any) -> list[dict[str, Any]]:
         channels = channels_from_inputs(inputs, input_mode=self._config.input_mode)
@@ -180,8 +187,20 @@ class EstimatorBase:
             raise ValidationError("output_path", self._config.output_path, "an s3:// URI outside local mode")
         return channels
 
+    def _validate_before_io(self) -> None:
+        """Hook: checks of local things (files) that must pass before any upload or call."""
+
     def _prepare_for_training(self, job_name: str) -> None:
         """Hook for subclasses that stage things (code) before the job is created."""
+
+    def _extra_channels(self) -> list[dict[str, Any]]:
+        """Hook: channels the SDK adds after the user's and the model channel (e.g. code)."""
+        return []
+
+    @classmethod
+    def _user_inputs(cls, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Hook: drop SDK-added channels from an attached job's inputs."""
+        return inputs
 
     def _hyperparameters_for_request(self) -> dict[str, str]:
         return self.hyperparameters()
@@ -210,6 +229,7 @@ class EstimatorBase:
         """
         channels = self._validate_inputs(inputs)
         self._config.check_ready()
+        self._validate_before_io()
         if job_name is not None:
             v.check_job_name("job_name", job_name)
         if experiment_config is not None and (
@@ -219,9 +239,12 @@ class EstimatorBase:
             raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
         if logs not in ("All", "None", "Training", "Rules", True, False, None):
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
-        name = job_name or name_from_base(self._base_job_name())
         session = self.sagemaker_session
+        image = self.training_image_uri()
+        name = job_name or name_from_base(self._base_job_name(image))
         self.__dict__["_current_job_name"] = name
+        output_path = self._resolve_output_path()
+        self.__dict__["_resolved_output_path"] = output_path
         self._prepare_for_training(name)
         role = self._config.role
         role_arn = session.expand_role(role) if role and not self._config.is_local else role
@@ -229,11 +252,12 @@ class EstimatorBase:
         if experiment_config:
             extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
         request = build_training_request(
-            self._config,
+            self._request_config(image),
             job_name=name,
             channels=channels,
-            output_path=self._resolve_output_path(),
+            output_path=output_path,
             hyperparameters=self._hyperparameters_for_request(),
+            extra_channels=self._extra_channels(),
             role_arn=role_arn,
             region=session.boto_region_name,
             extra=extra,
@@ -311,8 +335,8 @@ class EstimatorBase:
         estimator = cls(sagemaker_session=sagemaker_session, **params)
         estimator.__dict__["latest_training_job"] = job
         estimator.__dict__["_current_job_name"] = training_job_name
-        estimator.__dict__["_attached_inputs"] = inputs_from_channels(
-            data_channels_from_description(description, model_channel_name)
+        estimator.__dict__["_attached_inputs"] = cls._user_inputs(
+            inputs_from_channels(data_channels_from_description(description, model_channel_name))
         )
         if wait:
             job.wait(logs=logs)

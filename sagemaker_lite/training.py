@@ -162,8 +162,6 @@ class TrainingConfig:
 
     def check_ready(self) -> None:
         """What must hold before a job can be created (but may be left out at construction)."""
-        if not self.image_uri:
-            raise ValidationError("image_uri", self.image_uri, "the training image's ECR URI")
         if not self.role and not self.is_local:
             raise ValidationError(
                 "role",
@@ -193,6 +191,7 @@ def build_training_request(
     channels: Sequence[Mapping[str, Any]],
     output_path: str,
     hyperparameters: Mapping[str, str],
+    extra_channels: Sequence[Mapping[str, Any]] = (),
     role_arn: str | None = None,
     region: str | None = None,
     extra: Mapping[str, Any] | None = None,
@@ -263,6 +262,7 @@ def build_training_request(
             }
         )
 
+    all_channels.extend(dict(channel) for channel in extra_channels)
     request: dict[str, Any] = {
         "TrainingJobName": job_name,
         "AlgorithmSpecification": algorithm,

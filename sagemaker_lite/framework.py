@@ -1,0 +1,267 @@
+"""Framework: script mode — your ``train.py`` runs inside a SageMaker framework container.
+
+    from sagemaker_lite.tensorflow import TensorFlow
+
+    est = TensorFlow(entry_point="train.py", source_dir="src", framework_version="2.13",
+                     py_version="py310", instance_count=1, instance_type="ml.m5.xlarge",
+                     role=role, hyperparameters={"epochs": 10})
+    est.fit({"train": "s3://bucket/train"})
+
+``source_dir`` (with its ``requirements.txt``, which the container installs) is packed into
+``sourcedir.tar.gz`` and uploaded to ``<code_location or output bucket>/<job>/source/``;
+the container finds it through reserved hyperparameters (``sagemaker_program``,
+``sagemaker_submit_directory``, ...). Every hyperparameter value is JSON-encoded, because
+the framework containers JSON-decode them before passing them to the script as
+``--name value`` arguments (the generic ``Estimator`` sends plain strings instead, as
+built-in algorithms expect; see docs/compatibility.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from . import _validation as v
+from .errors import ValidationError
+from .estimator import EstimatorBase
+from .training import TrainingConfig
+
+CODE_CHANNEL = "code"
+CODE_CHANNEL_ARCHIVE = "/opt/ml/input/data/code/sourcedir.tar.gz"
+SOURCE_ARCHIVE = "sourcedir.tar.gz"
+RESERVED_PREFIX = "sagemaker_"
+
+
+def _path_list(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
+        raise ValidationError("dependencies", value, "a list of local directories or files")
+    return [os.fspath(item) for item in value]
+
+
+def _fspath(value: Any) -> Any:
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+@attrs.frozen(kw_only=True)
+class FrameworkConfig(TrainingConfig):
+    """TrainingConfig plus the script-mode settings."""
+
+    entry_point: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
+    source_dir: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
+    dependencies: list[str] | None = attrs.field(default=None, converter=_path_list)
+    code_location: str | None = attrs.field(default=None, validator=v.s3_uri())
+    container_log_level: int = attrs.field(default=logging.INFO, validator=v.int_between(0, 50))
+    git_config: dict[str, str] | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.git_config is not None:
+            raise ValidationError(
+                "git_config",
+                self.git_config,
+                "None: sagemaker_lite does not fetch code from git",
+                hint="clone the repository yourself and pass source_dir='path/to/clone'",
+            )
+        reserved = sorted(k for k in self.hyperparameters if k.startswith(RESERVED_PREFIX))
+        if reserved:
+            raise ValidationError(
+                "hyperparameters",
+                reserved[0],
+                "names that do not start with 'sagemaker_'",
+                hint="those names are reserved for the SDK-container contract",
+            )
+
+
+class Framework(EstimatorBase):
+    """Base of script-mode estimators; subclasses give the image and framework specifics."""
+
+    _config_class: ClassVar[type[TrainingConfig]] = FrameworkConfig
+    _config: FrameworkConfig
+
+    # --- validation before any I/O ---------------------------------------------------
+
+    def _entry_point_in_source(self) -> str:
+        """The entry point relative to the archive root, after checking it exists."""
+        config = self._config
+        entry = config.entry_point
+        if not entry:
+            raise ValidationError("entry_point", entry, "the path of the training script, e.g. 'train.py'")
+        if config.source_dir is None:
+            if not Path(entry).is_file():
+                raise ValidationError("entry_point", entry, "an existing file (relative to the working directory)")
+            sibling = Path(entry).resolve().parent / "requirements.txt"
+            if sibling.is_file():
+                warnings.warn(
+                    f"{sibling} will not be installed: without source_dir only the entry point is uploaded. "
+                    f"Pass source_dir={str(Path(entry).parent)!r} and entry_point={Path(entry).name!r}.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            return Path(entry).name
+        if config.source_dir.startswith("s3://"):
+            return entry  # the archive is the user's; nothing local to check
+        source = Path(config.source_dir)
+        if not source.is_dir():
+            raise ValidationError("source_dir", config.source_dir, "an existing directory or an s3://…tar.gz URI")
+        if (source / entry).is_file():
+            relative = entry
+        elif Path(entry).is_file() and Path(entry).resolve().is_relative_to(source.resolve()):
+            relative = Path(entry).resolve().relative_to(source.resolve()).as_posix()
+            warnings.warn(
+                f"entry_point={entry!r} is taken relative to source_dir; using {relative!r}",
+                UserWarning,
+                stacklevel=4,
+            )
+        else:
+            raise ValidationError(
+                "entry_point",
+                entry,
+                f"a file inside source_dir={config.source_dir!r}",
+                hint="the container runs the entry point from the uploaded source_dir",
+            )
+        if not (source / "requirements.txt").is_file():
+            misplaced = sorted(str(p.relative_to(source)) for p in source.rglob("requirements.txt"))
+            if misplaced:
+                warnings.warn(
+                    f"{misplaced[0]} in source_dir will not be installed: the container only installs "
+                    "requirements.txt at the root of source_dir.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        for dependency in self._config.dependencies or []:
+            if not Path(dependency).exists():
+                raise ValidationError("dependencies", dependency, "existing local directories or files")
+        return relative
+
+    def _validate_before_io(self) -> None:
+        self._entry_point_in_source()
+
+    # --- code staging -----------------------------------------------------------------
+
+    def _stage_code(self, job_name: str) -> str:
+        """Pack and upload the code; returns the ``sagemaker_submit_directory`` value."""
+        from . import code
+
+        config = self._config
+        session = self.sagemaker_session
+        if config.source_dir and config.source_dir.startswith("s3://"):
+            return config.source_dir
+        entry = self._entry_point_in_source()
+        if getattr(session, "local_mode", False) and not config.code_location:
+            if config.source_dir and not config.dependencies:
+                return Path(config.source_dir).resolve().as_uri()
+            archive = code.pack_source(entry, config.source_dir, config.dependencies or ())
+            return archive.path.resolve().as_uri()
+        bucket, key_prefix = self._code_bucket_and_prefix(job_name)
+        archive = code.pack_source(
+            entry if config.source_dir else config.entry_point or entry,
+            config.source_dir,
+            config.dependencies or (),
+        )
+        key = "/".join(part for part in (key_prefix, job_name, "source", SOURCE_ARCHIVE) if part)
+        result = code.upload_source(session, archive, bucket=bucket, key=key, kms_key=config.output_kms_key)
+        return str(result.uri)
+
+    def _code_bucket_and_prefix(self, job_name: str) -> tuple[str, str]:
+        from .session import split_s3_uri
+
+        config = self._config
+        if config.code_location:
+            bucket, prefix = split_s3_uri(config.code_location, "code_location")
+            return bucket, prefix.strip("/")
+        if config.output_path and config.output_path.startswith("s3://"):
+            bucket, _ = split_s3_uri(config.output_path, "output_path")
+            return bucket, ""
+        session = self.sagemaker_session
+        return session.default_bucket(), session.default_bucket_prefix or ""
+
+    def _prepare_for_training(self, job_name: str) -> None:
+        self.__dict__["_submit_directory"] = self._stage_code(job_name)
+
+    # --- request pieces -------------------------------------------------------------------
+
+    def _framework_hyperparameters(self) -> dict[str, Any]:
+        """Subclass hook: distribution and framework-specific reserved hyperparameters."""
+        return {}
+
+    def _hyperparameters_for_request(self) -> dict[str, str]:
+        config = self._config
+        submit = self.__dict__.get("_submit_directory")
+        if config.enable_network_isolation and submit and submit.startswith("s3://"):
+            submit = CODE_CHANNEL_ARCHIVE
+        values: dict[str, Any] = {k: val for k, val in config.hyperparameters.items() if val is not None}
+        values.update(
+            {
+                "sagemaker_submit_directory": submit,
+                "sagemaker_program": self._entry_point_in_source()
+                if config.source_dir
+                else Path(config.entry_point or "").name,
+                "sagemaker_container_log_level": config.container_log_level,
+                "sagemaker_job_name": self._current_job_name,
+                "sagemaker_region": self.sagemaker_session.boto_region_name,
+            }
+        )
+        values.update(self._framework_hyperparameters())
+        return {key: json.dumps(value) for key, value in values.items()}
+
+    def hyperparameters(self) -> dict[str, str]:
+        """The user's hyperparameters as they will be sent (JSON-encoded)."""
+        return {k: json.dumps(val) for k, val in self._config.hyperparameters.items() if val is not None}
+
+    def _extra_channels(self) -> list[dict[str, Any]]:
+        submit = self.__dict__.get("_submit_directory")
+        if self._config.enable_network_isolation and submit and submit.startswith("s3://"):
+            return [
+                {
+                    "ChannelName": CODE_CHANNEL,
+                    "DataSource": {
+                        "S3DataSource": {
+                            "S3DataType": "S3Prefix",
+                            "S3Uri": submit,
+                            "S3DataDistributionType": "FullyReplicated",
+                        }
+                    },
+                }
+            ]
+        return []
+
+    @classmethod
+    def _init_params_from_description(cls, description: Any, model_channel_name: str) -> dict[str, Any]:
+        """Decode the JSON hyperparameters and turn the reserved ones back into settings."""
+        params = super()._init_params_from_description(description, model_channel_name)
+        decoded: dict[str, Any] = {}
+        for key, value in (params.pop("hyperparameters", None) or {}).items():
+            try:
+                decoded[key] = json.loads(value)
+            except (TypeError, ValueError):
+                decoded[key] = value
+        reserved = {k: val for k, val in decoded.items() if k.startswith(RESERVED_PREFIX)}
+        params["hyperparameters"] = {k: val for k, val in decoded.items() if not k.startswith(RESERVED_PREFIX)}
+        params["entry_point"] = reserved.get("sagemaker_program")
+        submit = reserved.get("sagemaker_submit_directory")
+        if submit == CODE_CHANNEL_ARCHIVE:  # network isolation: the archive came in as the code channel
+            for channel in description.get("InputDataConfig") or []:
+                if channel.get("ChannelName") == CODE_CHANNEL:
+                    submit = channel["DataSource"]["S3DataSource"]["S3Uri"]
+        if isinstance(submit, str) and submit.startswith("s3://"):
+            params["source_dir"] = submit
+        if isinstance(reserved.get("sagemaker_container_log_level"), int):
+            params["container_log_level"] = reserved["sagemaker_container_log_level"]
+        cls._settings_from_reserved(reserved, params)
+        return params
+
+    @classmethod
+    def _settings_from_reserved(cls, reserved: dict[str, Any], params: dict[str, Any]) -> None:
+        """Subclass hook: rebuild framework settings (distribution, model_dir) for attach."""
+
+    @classmethod
+    def _user_inputs(cls, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in inputs.items() if name != CODE_CHANNEL}

@@ -1,0 +1,101 @@
+"""TensorFlow requests equal the official SDK v2's for the same inputs, tarball members included.
+
+The official requests were captured offline (tests/data/official/, see its README). The
+only differences applied are the deliberate ones in docs/compatibility.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from typing import Any
+
+import pytest
+from support.recording import RecordingAWS
+from test_official_parity import ACCOUNT, CASES, OFFICIAL, build_input, fake_aws
+
+from sagemaker_lite import Session
+from sagemaker_lite.tensorflow import TensorFlow
+
+TF_CASES = sorted(name for name, case in CASES.items() if case["class"] == "TensorFlow" and "deploy" not in case)
+JUNK = {"__pycache__/x.pyc": b"junk", ".ipynb_checkpoints/train-checkpoint.py": b"# junk\n"}
+EXCLUDED_BY_DEFAULT = ("__pycache__", ".ipynb_checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def in_fixture_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths in cases.json are relative to tests/data/official (as when captured)."""
+    monkeypatch.chdir(OFFICIAL)
+    for name, body in JUNK.items():  # git-ignored junk a real source dir has
+        path = OFFICIAL / "src" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+
+def with_uploads(aws: RecordingAWS) -> dict[str, bytes]:
+    objects: dict[str, bytes] = {}
+
+    def put(params: dict[str, Any]) -> dict[str, Any]:
+        body = params["Body"]
+        objects[f"{params['Bucket']}/{params['Key']}"] = body.read() if hasattr(body, "read") else body
+        return {"ETag": '"etag"'}
+
+    def head(params: dict[str, Any]) -> dict[str, Any]:
+        key = f"{params['Bucket']}/{params['Key']}"
+        if key not in objects:
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
+        return {"ContentLength": len(objects[key]), "Metadata": {}}
+
+    def copy(params: dict[str, Any]) -> dict[str, Any]:
+        source = params["CopySource"]
+        key = source if isinstance(source, str) else f"{source['Bucket']}/{source['Key']}"
+        objects[f"{params['Bucket']}/{params['Key']}"] = objects[key.lstrip("/")]
+        return {"CopyObjectResult": {"ETag": '"etag"'}}
+
+    aws.handlers.update({"s3.PutObject": put, "s3.HeadObject": head, "s3.CopyObject": copy})
+    return objects
+
+
+def members(archive: bytes) -> list[str]:
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        return sorted(m.name for m in tar.getmembers() if m.isfile())
+
+
+def expected_request(official: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """Official request + documented differences (single JSON encoding of set_hyperparameters)."""
+    expected = json.loads(json.dumps(official))
+    for key in case.get("hyperparameters") or {}:
+        expected["HyperParameters"][key] = json.loads(expected["HyperParameters"][key])
+    return expected
+
+
+@pytest.mark.parametrize("name", TF_CASES)
+def test_tensorflow_request_matches_official(name: str) -> None:
+    case = CASES[name]
+    fixture = json.loads((OFFICIAL / f"{name}.json").read_text())
+    official_create = next(c["params"] for c in fixture["calls"] if c["operation"] == "CreateTrainingJob")
+    official_upload = next(c["params"] for c in fixture["calls"] if c["operation"] == "PutObject")
+    aws = fake_aws()
+    objects = with_uploads(aws)
+    est = TensorFlow(sagemaker_session=Session(boto_session=aws.boto_session()), **case["kwargs"])
+    if case.get("hyperparameters"):
+        est.set_hyperparameters(**case["hyperparameters"])
+    est.fit(build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"])
+    ours = aws.params_of("CreateTrainingJob")[0]
+    assert ours == expected_request(official_create, case)
+    # the archive: same files, minus the junk the official SDK uploads too (documented)
+    archive = objects[f"{official_upload['Bucket']}/{official_upload['Key']}"]
+    official_files = [
+        m
+        for m in official_upload["Body"]["tar_members"]
+        if not m.startswith(EXCLUDED_BY_DEFAULT) and "." in m.rsplit("/", 1)[-1]
+    ]
+    assert members(archive) == sorted(official_files)
+    put = next(p for p in aws.params_of("PutObject") if p["Key"] == official_upload["Key"])
+    assert put["ServerSideEncryption"] == "aws:kms"
+    if "SSEKMSKeyId" in official_upload:
+        assert put["SSEKMSKeyId"] == official_upload["SSEKMSKeyId"]
+    assert ACCOUNT

@@ -173,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, ours, shipped, memo in rows:
-        lines.append(f"| {label} | {ours:.4f} | {shipped:.2f} | {shipped / ours:,.0f}x | {memo:.3f} | {memo / ours:,.0f}x |")
+        lines.append(
+            f"| {label} | {ours:.4f} | {shipped:.2f} | {shipped / ours:,.0f}x | {memo:.3f} | {memo / ours:,.0f}x |"
+        )
     lines += [
         "",
         f"Cold start (fresh interpreter: import `sagemaker_lite.image_uris` + first tensorflow lookup, "

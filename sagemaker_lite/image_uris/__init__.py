@@ -131,7 +131,7 @@ def retrieve(
             raise ValidationError(
                 "instance_type",
                 instance_type,
-                _resolve._choices(sorted(_data.graviton_families())),
+                _resolve.choices(sorted(_data.graviton_families())),
                 hint=f"{what} runs on Graviton instances only",
             )
         tag = fixed

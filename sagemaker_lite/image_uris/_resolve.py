@@ -32,14 +32,14 @@ _TAG_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 INFERENCE_TOOLS = ("neuron", "neuronx")
 
 
-def _choices(options: Iterable[str]) -> str:
+def choices(options: Iterable[str]) -> str:
     return "one of: " + ", ".join(repr(o) for o in options)
 
 
 def check_free_text(inference_tool: str | None, container_version: str | None, sdk_version: str | None) -> None:
     """Arguments copied into the tag verbatim must be tag-shaped (and tools known)."""
     if inference_tool and inference_tool not in INFERENCE_TOOLS:
-        raise ValidationError("inference_tool", inference_tool, f"None or {_choices(INFERENCE_TOOLS)}")
+        raise ValidationError("inference_tool", inference_tool, f"None or {choices(INFERENCE_TOOLS)}")
     for name, value in (("container_version", container_version), ("sdk_version", sdk_version)):
         if value and not _TAG_PART.match(value):
             raise ValidationError(name, value, "letters, digits, '.', '_' and '-' (an image tag part)")
@@ -58,7 +58,7 @@ def load_framework(framework: str) -> FrameworkData:
             hint=f"{framework} is {internal[framework]}: use an ml.inf*/ml.trn* instance type, "
             "inference_tool='neuron'/'neuronx' or training_compiler_config",
         )
-    raise ValidationError("framework", framework, _choices(sorted(_data.public_frameworks())))
+    raise ValidationError("framework", framework, choices(sorted(_data.public_frameworks())))
 
 
 def route(
@@ -127,7 +127,7 @@ def select_scope(data: FrameworkData, image_scope: str | None, accelerator_type:
         raise ValidationError(
             "accelerator_type" if accelerator_type else "image_scope",
             accelerator_type or image_scope,
-            _choices(scopes),
+            choices(scopes),
             hint=f"{data['framework']} images exist for these scopes",
         )
     return data["configs"]["*" if data["shared_config"] else image_scope]
@@ -140,13 +140,15 @@ def select_version(
     versions = config["versions"]
     aliases = config.get("version_aliases", {})
     if len(versions) == 1 and version not in aliases:
+        # One image only: any version names it, as in the official SDK, so v1 code passing
+        # get_image_uri(..., repo_version="latest") still gets the algorithm's ":1" image.
         only = next(iter(versions))
         return only, versions[only]
     if not version:
         latest = data["latest_version"]
         version = latest.get(image_scope or "", latest.get(""))
     if version is None or aliases.get(version, version) not in versions:
-        raise ValidationError("version", version, _choices([*versions, *aliases]), hint=f"for {what}")
+        raise ValidationError("version", version, choices([*versions, *aliases]), hint=f"for {what}")
     return version, versions[aliases.get(version, version)]
 
 
@@ -157,7 +159,7 @@ def select_base(node: Node, base_framework_version: str | None, what: str) -> tu
     full = aliases.get(base_framework_version, base_framework_version) if base_framework_version else None
     if full is None or full not in bases or not _BASE_FRAMEWORK.match(base_framework_version or ""):
         raise ValidationError(
-            "base_framework_version", base_framework_version, _choices([*bases, *aliases]), hint=f"for {what}"
+            "base_framework_version", base_framework_version, choices([*bases, *aliases]), hint=f"for {what}"
         )
     return full, bases[full]
 
@@ -173,7 +175,7 @@ def select_py(py_version: str | None, node: Node, optional: bool, what: str) -> 
     if py_version is None and len(available) == 1:
         py_version = available[0]
     if py_version not in available:
-        raise ValidationError("py_version", py_version, _choices(available), hint=f"for {what}")
+        raise ValidationError("py_version", py_version, choices(available), hint=f"for {what}")
     return py_version, (branches[py_version] if branches is not None else node)
 
 
@@ -182,7 +184,7 @@ def account_and_domain(leaf: Node, region: str, what: str) -> tuple[str, str]:
     table = index["account_tables"][leaf["accounts"]]
     account = table.get(region)
     if account is None:
-        raise ValidationError("region", region, _choices(table), hint=f"{what} images are published in these regions")
+        raise ValidationError("region", region, choices(table), hint=f"{what} images are published in these regions")
     return account, index["regions"][region]["domain"]
 
 
@@ -199,7 +201,7 @@ def container_version_part(
     table = leaf.get("container_versions")
     if table:
         if processor not in table:
-            raise ValidationError("instance_type", processor, _choices(table), hint=f"{what} has no such build")
+            raise ValidationError("instance_type", processor, choices(table), hint=f"{what} has no such build")
         part = table[processor]
     elif requested is not None and not (rules_accept or leaf.get("accepts_container_version")):
         raise ValidationError(

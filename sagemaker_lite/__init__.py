@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover - names for type checkers and IDEs only
     from .inputs import TrainingInput as TrainingInput
     from .inputs import s3_input as s3_input
     from .jobs import TrainingJob as TrainingJob
+    from .model import Model as Model
+    from .predictor import Predictor as Predictor
     from .session import Session as Session
     from .session import get_execution_role as get_execution_role
 
@@ -54,6 +56,8 @@ _LAZY: dict[str, str] = {
     "ValidationError": "errors",
     "ConfigurationError": "errors",
     "JobFailedError": "errors",
+    "Model": "model",
+    "Predictor": "predictor",
     "image_uris": "",
     "estimator": "",
     "inputs": "",
@@ -61,6 +65,10 @@ _LAZY: dict[str, str] = {
     "errors": "",
     "tensorflow": "",
     "amazon": "",
+    "model": "",
+    "predictor": "",
+    "serializers": "",
+    "deserializers": "",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

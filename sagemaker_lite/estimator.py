@@ -342,6 +342,101 @@ class EstimatorBase:
             job.wait(logs=logs)
         return estimator
 
+    # --- hosting: create_model / deploy (sagemaker_lite.model) ----------------------------------
+
+    def create_model(
+        self,
+        image_uri: str | None = None,
+        role: str | None = None,
+        vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+        **kwargs: Any,
+    ) -> Any:
+        """A ``Model`` serving this estimator's artifact: ``est.create_model().deploy(1, "ml.m5.large")``.
+
+        The image defaults to the training image (the built-in algorithms serve from the same
+        image); VPC settings and network isolation are the training job's unless overridden.
+        """
+        from .model import Model
+
+        if vpc_config_override == "VPC_CONFIG_DEFAULT":
+            subnets, groups = self._config.subnets, self._config.security_group_ids
+            vpc_config = {"Subnets": list(subnets), "SecurityGroupIds": list(groups or [])} if subnets else None
+        else:
+            vpc_config = vpc_config_override
+        kwargs.setdefault("enable_network_isolation", self.enable_network_isolation())
+        return Model(
+            image_uri or self.training_image_uri(),
+            self.model_data,
+            role or self._config.role,
+            vpc_config=vpc_config,
+            sagemaker_session=self.sagemaker_session,
+            **kwargs,
+        )
+
+    def deploy(
+        self,
+        initial_instance_count: int | None = None,
+        instance_type: str | None = None,
+        serializer: Any = None,
+        deserializer: Any = None,
+        *,
+        endpoint_name: str | None = None,
+        model_name: str | None = None,
+        tags: Any = None,
+        kms_key: str | None = None,
+        wait: bool = True,
+        data_capture_config: Any = None,
+        serverless_inference_config: Any = None,
+        volume_size: int | None = None,
+        model_data_download_timeout: int | None = None,
+        container_startup_health_check_timeout: int | None = None,
+        accelerator_type: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Host the trained model: ``predictor = est.deploy(1, "ml.m5.xlarge")``.
+
+        ``self.create_model(**kwargs).deploy(...)``; the model and the endpoint share one name,
+        ``<base job name>-<timestamp>``, unless ``model_name`` / ``endpoint_name`` are given, and
+        the estimator's tags are used unless ``tags`` are. Arguments are validated before any
+        call; a job started with ``fit(wait=False)`` is waited for first.
+        """
+        from .hosting import DeployConfig, check_name
+        from .predictor import check_codecs
+
+        deploy_settings: dict[str, Any] = {
+            "endpoint_name": endpoint_name,
+            "tags": tags,
+            "kms_key": kms_key,
+            "data_capture_config": data_capture_config,
+            "serverless_inference_config": serverless_inference_config,
+            "volume_size": volume_size,
+            "model_data_download_timeout": model_data_download_timeout,
+            "container_startup_health_check_timeout": container_startup_health_check_timeout,
+        }
+        DeployConfig(initial_instance_count=initial_instance_count, instance_type=instance_type, **deploy_settings)
+        check_codecs(serializer, deserializer)
+        check_name("model_name", model_name)
+        job: TrainingJob | None = self.latest_training_job
+        if job is None:
+            raise ValidationError(
+                "model_data", None, "an estimator that has been fit or attached", hint="call fit() before deploy()"
+            )
+        if job.describe(refresh=False).get("TrainingJobStatus") != "Completed":
+            job.wait(logs="None")
+        default_name = name_from_base(self._base_job_name())
+        model = self.create_model(**kwargs)
+        model.name = model_name or default_name
+        deploy_settings.update(endpoint_name=endpoint_name or default_name, tags=tags or self._config.tags)
+        return model.deploy(
+            initial_instance_count,
+            instance_type,
+            serializer,
+            deserializer,
+            accelerator_type=accelerator_type,
+            wait=wait,
+            **deploy_settings,
+        )
+
 
 class Estimator(EstimatorBase):
     """A generic estimator for any training image (see the module docstring for an example)."""

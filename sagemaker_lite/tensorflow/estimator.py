@@ -228,6 +228,49 @@ class TensorFlow(Framework):
             return attrs.evolve(config, debugger_hook_config=False)
         return config
 
+    # --- hosting ------------------------------------------------------------------------------
+
+    def create_model(  # type: ignore[override]  # the official TF signature: no image_uri first
+        self,
+        role: str | None = None,
+        vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+        entry_point: str | None = None,
+        source_dir: str | None = None,
+        dependencies: list[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A ``TensorFlowModel`` serving this job's SavedModel on TensorFlow Serving.
+
+        ``est.create_model(entry_point="inference.py", source_dir="serve")`` adds pre/post-processing;
+        the training entry point is never reused for inference.
+        """
+        from .model import TensorFlowModel
+
+        config = self._config
+        if vpc_config_override == "VPC_CONFIG_DEFAULT":
+            vpc_config = (
+                {"Subnets": list(config.subnets), "SecurityGroupIds": list(config.security_group_ids or [])}
+                if config.subnets
+                else None
+            )
+        else:
+            vpc_config = vpc_config_override
+        level = config.container_log_level
+        if level in (10, 20, 30, 40, 50):
+            kwargs.setdefault("container_log_level", level)
+        kwargs.setdefault("enable_network_isolation", self.enable_network_isolation())
+        return TensorFlowModel(
+            model_data=self.model_data,
+            role=role or config.role,
+            framework_version=config.framework_version,
+            entry_point=entry_point,
+            source_dir=source_dir,
+            dependencies=dependencies,
+            vpc_config=vpc_config,
+            sagemaker_session=self.sagemaker_session,
+            **kwargs,
+        )
+
     # --- attach -------------------------------------------------------------------------------
 
     @classmethod

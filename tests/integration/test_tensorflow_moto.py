@@ -65,8 +65,8 @@ def test_refit_with_unchanged_code_uploads_zero_bytes(moto: MotoHandle, source: 
     two = s3.get_object(Bucket=bucket, Key="tf-second/source/sourcedir.tar.gz")["Body"].read()
     assert one == two  # the second job's request points at a valid, identical archive
     creates = [p for name, p in stats["calls"] if name == "CreateTrainingJob"]
-    assert '"s3://sagemaker-us-west-2-123456789012/tf-second/source/sourcedir.tar.gz"' == \
-        creates[1]["HyperParameters"]["sagemaker_submit_directory"]
+    assert creates[1]["HyperParameters"]["sagemaker_submit_directory"] == \
+        '"s3://sagemaker-us-west-2-123456789012/tf-second/source/sourcedir.tar.gz"'
     (source / "train.py").write_text("print('changed')\n")
     make(session, source).fit("s3://in-bucket/train", wait=False, job_name="tf-third")
     assert stats["bytes"] > first

@@ -99,3 +99,37 @@ def test_tensorflow_request_matches_official(name: str) -> None:
     if "SSEKMSKeyId" in official_upload:
         assert put["SSEKMSKeyId"] == official_upload["SSEKMSKeyId"]
     assert ACCOUNT
+
+
+def test_fit_then_deploy_matches_official() -> None:
+    """Seed 000's hosted flow: TensorFlow.fit() then deploy(), against the official tf-deploy capture."""
+    from test_hosting_fake import FakeHosting
+    from test_hosting_parity import expected_from_official, official_calls
+
+    case = CASES["tf-deploy"]
+    fake = FakeHosting()
+    with_uploads(fake.aws)
+    job = case["fit"]["job_name"]
+    output = case["kwargs"]["output_path"]
+    fake.aws.handlers["sagemaker.CreateTrainingJob"] = lambda p: {
+        "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"
+    }
+    fake.aws.handlers["sagemaker.DescribeTrainingJob"] = lambda p: {
+        "TrainingJobName": job,
+        "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{job}",
+        "TrainingJobStatus": "Completed",
+        "SecondaryStatus": "Completed",
+        "ModelArtifacts": {"S3ModelArtifacts": f"{output}/{job}/output/model.tar.gz"},
+        "AlgorithmSpecification": {"TrainingInputMode": "File"},
+        "CreationTime": 0,
+        "StoppingCondition": {},
+        "ResourceConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 30},
+    }
+    est = TensorFlow(sagemaker_session=fake.session(), **case["kwargs"])
+    est.set_hyperparameters(**case["hyperparameters"])
+    est.fit(build_input(case["fit"]["inputs"]), wait=False, job_name=job)
+    before = len(fake.aws.calls)
+    predictor = est.deploy(**case["deploy"])
+    deploy_calls = [(c.operation, c.params) for c in fake.aws.calls[before:] if c.service == "sagemaker"]
+    assert deploy_calls == expected_from_official(official_calls("tf-deploy", "deploy"))
+    assert predictor.endpoint_name == "tf-endpoint"

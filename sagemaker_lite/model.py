@@ -1,0 +1,413 @@
+"""Model: host a model artifact behind a SageMaker endpoint.
+
+    from sagemaker_lite.model import Model
+
+    model = Model(image_uri, "s3://bucket/model.tar.gz", role)
+    predictor = model.deploy(initial_instance_count=1, instance_type="ml.m5.xlarge")
+    predictor.predict(b"...")
+    predictor.delete_endpoint(); predictor.delete_model()
+
+``deploy`` validates everything first (``ValidationError`` before any call), then sends
+CreateModel -> CreateEndpointConfig -> CreateEndpoint and waits for ``InService``. With
+``entry_point`` (inference code) the artifact is repacked with ``code/<entry point>`` (plus
+``source_dir`` and ``dependencies`` under ``code/lib/``), streamed from S3 through a
+temporary file back to S3, never held in memory. A failure midway raises
+``PartialFailureError`` saying what exists and the one call that removes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from . import _validation as v
+from .compat import MODEL_RENAMES, rename_kwargs
+from .endpoints import (
+    cleanup_call,
+    create_endpoint_resources,
+    delete_hosting_resources,
+    upload_repacked_model,
+    wait_for_endpoint,
+)
+from .errors import EndpointFailedError, LocalModeError, ValidationError
+from .hosting import (
+    DataCaptureConfig,
+    DeployConfig,
+    ServerlessInferenceConfig,
+    _name,
+    base_from_name,
+    build_create_endpoint_request,
+    build_create_model_request,
+    build_endpoint_config_request,
+    container_definition,
+    production_variant,
+)
+from .naming import base_name_from_image, name_from_base
+
+__all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
+
+LOGGER = logging.getLogger("sagemaker_lite")
+SCRIPT_DIR_IN_MODEL = "/opt/ml/model/code"
+DEFAULT_CONTAINER_LOG_LEVEL = 20  # logging.INFO, without importing logging's levels for one int
+
+
+def _fspath(value: Any) -> Any:
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def _env(value: Any) -> Any:
+    return {} if value is None else dict(value) if isinstance(value, Mapping) else value
+
+
+def _paths(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
+        raise ValidationError("dependencies", value, "a list of local directories or files")
+    return [os.fspath(item) for item in value]
+
+
+def _image(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional_str(_, attribute, value)
+    if isinstance(value, str) and value.startswith(("s3://", "file://")):
+        raise ValidationError(
+            attribute.name,
+            value,
+            "a container image URI such as '123456789012.dkr.ecr.us-west-2.amazonaws.com/repo:tag'",
+            hint="this looks like model data: v2 is Model(image_uri, model_data, role), "
+            "v1 was Model(model_data, image)",
+        )
+
+
+def _vpc(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    allowed = "{'Subnets': ['subnet-...'], 'SecurityGroupIds': ['sg-...']}"
+    if not isinstance(value, Mapping) or set(value) != {"Subnets", "SecurityGroupIds"}:
+        raise ValidationError(attribute.name, value, allowed)
+    for key, pattern in (("Subnets", v.SUBNET_RE), ("SecurityGroupIds", v.SECURITY_GROUP_RE)):
+        items = value[key]
+        if (
+            not isinstance(items, (list, tuple))
+            or not items
+            or not all(isinstance(i, str) and pattern.match(i) for i in items)
+        ):
+            raise ValidationError(attribute.name, value, allowed, hint=f"{key} must be a non-empty list of ids")
+
+
+@attrs.frozen(kw_only=True)
+class ModelConfig:
+    """Every CreateModel-side setting of a ``Model``, validated field by field."""
+
+    image_uri: str | None = attrs.field(default=None, validator=_image)
+    model_data: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
+    role: str | None = attrs.field(default=None, validator=v.role)
+    env: dict[str, str] = attrs.field(factory=dict, converter=_env, validator=v.str_mapping)
+    name: str | None = attrs.field(default=None, validator=_name)
+    vpc_config: dict[str, list[str]] | None = attrs.field(default=None, validator=_vpc)
+    enable_network_isolation: bool = attrs.field(default=False, validator=v.optional_bool)
+    entry_point: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
+    source_dir: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
+    dependencies: list[str] | None = attrs.field(default=None, converter=_paths)
+    code_location: str | None = attrs.field(default=None, validator=v.s3_uri())
+    model_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
+    container_log_level: int | None = attrs.field(default=DEFAULT_CONTAINER_LOG_LEVEL, validator=v.int_between(0, 50))
+
+    def code_files(self) -> dict[str, str]:
+        """What goes under ``code/`` in the repacked artifact: ``{name under code/: local path}``.
+
+        Computed (and every path checked) before anything is sent.
+        """
+        if self.entry_point is None:
+            if self.source_dir is not None or self.dependencies:
+                given = "source_dir" if self.source_dir is not None else "dependencies"
+                raise ValidationError(given, getattr(self, given), "only together with entry_point")
+            return {}
+        from .code import collect_tree
+
+        files: dict[str, str] = {}
+        if self.source_dir is not None:
+            if self.source_dir.startswith("s3://") or not os.path.isdir(self.source_dir):
+                raise ValidationError("source_dir", self.source_dir, "an existing local directory")
+            if not os.path.isfile(os.path.join(self.source_dir, self.entry_point)):
+                raise ValidationError("entry_point", self.entry_point, f"a file inside source_dir ({self.source_dir})")
+            files.update((item.arcname, item.path) for item in collect_tree(self.source_dir))
+        elif os.path.isfile(self.entry_point):
+            files[os.path.basename(self.entry_point)] = self.entry_point
+        else:
+            raise ValidationError("entry_point", self.entry_point, "an existing local file")
+        for dependency in self.dependencies or []:
+            if not os.path.exists(dependency):
+                raise ValidationError("dependencies", dependency, "existing local directories or files")
+            files[f"lib/{os.path.basename(os.path.normpath(dependency))}"] = dependency
+        return files
+
+
+class Model:
+    """A model artifact plus the image that serves it (see the module docstring)."""
+
+    _config_class: ClassVar[type[ModelConfig]] = ModelConfig
+
+    _config: ModelConfig
+
+    def __init__(
+        self,
+        image_uri: str | None = None,
+        model_data: str | None = None,
+        role: str | None = None,
+        *,
+        predictor_cls: Any = None,
+        env: Mapping[str, str] | None = None,
+        name: str | None = None,
+        vpc_config: Mapping[str, Any] | None = None,
+        sagemaker_session: Any = None,
+        enable_network_isolation: bool | None = None,
+        **settings: Any,
+    ) -> None:
+        if image_uri is not None:
+            settings["image_uri"] = image_uri
+        rename_kwargs(settings, MODEL_RENAMES, owner=type(self).__name__, stacklevel=4)
+        settings.update(
+            model_data=model_data,
+            role=role,
+            env=env,
+            name=name,
+            vpc_config=dict(vpc_config) if isinstance(vpc_config, Mapping) else vpc_config,
+            enable_network_isolation=enable_network_isolation,
+        )
+        settings = {key: value for key, value in settings.items() if value is not None}
+        unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
+        if unknown:
+            raise ValidationError(
+                unknown[0], settings[unknown[0]], f"a keyword {type(self).__name__}() accepts (see help(...))"
+            )
+        self.__dict__["_config"] = self._config_class(**settings)
+        self.__dict__["predictor_cls"] = predictor_cls
+        self.__dict__["_sagemaker_session"] = sagemaker_session
+        self.__dict__["endpoint_name"] = None
+        self.__dict__["repacked_model_data"] = None
+
+    # --- configuration as attributes (model.name = "x" re-validates) ----------------------
+
+    def __getattr__(self, name: str) -> Any:
+        config = self.__dict__.get("_config")
+        if config is not None and name in attrs.fields_dict(type(config)):
+            return getattr(config, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        config = self.__dict__.get("_config")
+        if config is not None and name in attrs.fields_dict(type(config)):
+            self.__dict__["_config"] = attrs.evolve(config, **{name: value})
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def config(self) -> ModelConfig:
+        return self._config
+
+    def __repr__(self) -> str:
+        shown = [f"{f.name}={getattr(self._config, f.name)!r}" for f in attrs.fields(type(self._config))]
+        return f"{type(self).__name__}({', '.join(s for s in shown if not s.endswith(('=None', '={}', '=False')))})"
+
+    @property
+    def sagemaker_session(self) -> Any:
+        session = self.__dict__.get("_sagemaker_session")
+        if session is None:
+            from .session import Session
+
+            session = Session()
+            self.__dict__["_sagemaker_session"] = session
+        return session
+
+    @sagemaker_session.setter
+    def sagemaker_session(self, session: Any) -> None:
+        self.__dict__["_sagemaker_session"] = session
+
+    # --- hooks for framework models -------------------------------------------------------
+
+    def _check_ready(self, deploy: DeployConfig) -> None:
+        config = self._config
+        if not config.role and not deploy.is_local:
+            raise ValidationError("role", None, "an IAM role ARN SageMaker can assume to pull the image and model")
+        if config.entry_point and not config.model_data:
+            raise ValidationError("model_data", None, "the model.tar.gz to add the inference code to (entry_point)")
+        data = config.model_data or ""
+        if data.startswith("file://") and not deploy.is_local and not config.entry_point:
+            raise ValidationError(
+                "model_data",
+                data,
+                "an s3:// URI outside local mode",
+                hint="upload it first: session.upload_data('model.tar.gz', key_prefix='models')",
+            )
+
+    def _image_for(self, deploy: DeployConfig, region: str) -> str:
+        if not self._config.image_uri:
+            raise ValidationError("image_uri", None, "the inference image's ECR URI")
+        return self._config.image_uri
+
+    def _check_artifact(self) -> None:
+        """Framework models inspect a local artifact's layout here (warnings only)."""
+
+    def _container_env(self, region: str) -> dict[str, str]:
+        """The user's env, plus script-mode variables when inference code is packed in."""
+        env = dict(self._config.env)
+        if self._config.entry_point:
+            env.update(
+                SAGEMAKER_PROGRAM=os.path.basename(self._config.entry_point),
+                SAGEMAKER_SUBMIT_DIRECTORY=SCRIPT_DIR_IN_MODEL,
+                SAGEMAKER_CONTAINER_LOG_LEVEL=str(self._config.container_log_level or DEFAULT_CONTAINER_LOG_LEVEL),
+                SAGEMAKER_REGION=region,
+            )
+        return env
+
+    def _base_name(self, image_uri: str) -> str:
+        return base_name_from_image(image_uri, "model")
+
+    # --- deploy -----------------------------------------------------------------------------
+
+    def deploy(
+        self,
+        initial_instance_count: int | None = None,
+        instance_type: str | None = None,
+        serializer: Any = None,
+        deserializer: Any = None,
+        *,
+        accelerator_type: str | None = None,
+        endpoint_name: str | None = None,
+        tags: Any = None,
+        kms_key: str | None = None,
+        wait: bool = True,
+        data_capture_config: DataCaptureConfig | None = None,
+        serverless_inference_config: ServerlessInferenceConfig | None = None,
+        volume_size: int | None = None,
+        model_data_download_timeout: int | None = None,
+        container_startup_health_check_timeout: int | None = None,
+    ) -> Any:
+        """Create the model, an endpoint config and an endpoint; return a predictor for it.
+
+            predictor = model.deploy(1, "ml.m5.xlarge", endpoint_name="my-endpoint")
+
+        Names default to ``<image repository>-<timestamp>``, one name for the model, the
+        endpoint config and the endpoint. ``wait=False`` returns once CreateEndpoint is accepted.
+        """
+        if accelerator_type is not None:
+            raise ValidationError(
+                "accelerator_type", accelerator_type, "None", hint="Elastic Inference is not supported; use a GPU type"
+            )
+        if not isinstance(wait, bool):
+            raise ValidationError("wait", wait, "True or False")
+        deploy = DeployConfig(
+            initial_instance_count=initial_instance_count,
+            instance_type=instance_type,
+            endpoint_name=endpoint_name,
+            tags=tags,
+            kms_key=kms_key,
+            data_capture_config=data_capture_config,
+            serverless_inference_config=serverless_inference_config,
+            volume_size=volume_size,
+            model_data_download_timeout=model_data_download_timeout,
+            container_startup_health_check_timeout=container_startup_health_check_timeout,
+        )
+        from .predictor import check_codecs
+
+        check_codecs(serializer, deserializer)
+        self._check_ready(deploy)
+        code_files = self._config.code_files()
+        self._check_artifact()
+        session = self.sagemaker_session
+        if deploy.is_local and not getattr(session, "local_mode", False):
+            raise LocalModeError(
+                f"instance_type={deploy.instance_type!r} needs a local-mode session, which this version does not "
+                "include yet; use an 'ml.*' instance type"
+            )
+        region = session.boto_region_name
+        image = self._image_for(deploy, region)
+        generated = self._config.name is None
+        model_name = self._config.name or name_from_base(self._base_name(image))
+        endpoint = deploy.endpoint_name or (model_name if generated else name_from_base(base_from_name(model_name)))
+
+        # --- from here on, calls ---
+        role_arn = session.expand_role(self._config.role) if self._config.role else ""
+        model_data = self._config.model_data
+        if code_files:
+            model_data = self._repack_and_upload(session, model_name, code_files)
+        container = container_definition(image, model_data, self._container_env(region))
+        model_request = build_create_model_request(
+            model_name,
+            role_arn,
+            container,
+            vpc_config=self._config.vpc_config,
+            enable_network_isolation=self._config.enable_network_isolation,
+        )
+        capture = None
+        if deploy.data_capture_config is not None:
+            capture = deploy.data_capture_config.to_request(
+                f"{session.default_output_prefix()}/model-monitor/data-capture"
+            )
+        config_request = build_endpoint_config_request(
+            endpoint, [production_variant(model_name, deploy)], kms_key=deploy.kms_key, data_capture=capture
+        )
+        endpoint_request = build_create_endpoint_request(endpoint, endpoint, deploy.tags)
+        create_endpoint_resources(session, model_request, config_request, endpoint_request)
+        self.name = model_name
+        self.__dict__["endpoint_name"] = endpoint
+        if wait:
+            try:
+                wait_for_endpoint(session, endpoint)
+            except EndpointFailedError:
+                created = [("endpoint", endpoint), ("endpoint config", endpoint), ("model", model_name)]
+                LOGGER.warning("endpoint %s failed; clean up with: %s", endpoint, cleanup_call(created))
+                raise
+        return self._make_predictor(endpoint, session, serializer, deserializer, model_name)
+
+    def _make_predictor(self, endpoint: str, session: Any, serializer: Any, deserializer: Any, model_name: str) -> Any:
+        from . import predictor as predictor_module
+
+        cls = self.predictor_cls or self._default_predictor_class()
+        predictor = cls(endpoint, session)
+        if serializer is not None:
+            predictor.serializer = serializer
+        if deserializer is not None:
+            predictor.deserializer = deserializer
+        if isinstance(predictor, predictor_module.Predictor):
+            predictor._remember(endpoint_config_name=endpoint, model_names=[model_name])
+        return predictor
+
+    def _default_predictor_class(self) -> Any:
+        from .predictor import Predictor
+
+        return Predictor
+
+    # --- inference code ----------------------------------------------------------------
+
+    def _repack_destination(self, session: Any, model_name: str) -> tuple[str, str]:
+        if self._config.code_location:
+            from .session import split_s3_uri
+
+            bucket, prefix = split_s3_uri(self._config.code_location, "code_location")
+        else:
+            bucket, prefix = session.default_bucket(), session.default_bucket_prefix or ""
+        key = "/".join(part for part in (prefix.strip("/"), model_name, "model.tar.gz") if part)
+        return bucket, key
+
+    def _repack_and_upload(self, session: Any, model_name: str, code_files: Mapping[str, str]) -> str:
+        bucket, key = self._repack_destination(session, model_name)
+        source = self._config.model_data or ""
+        uri = upload_repacked_model(
+            session, source, code_files, bucket=bucket, key=key, kms_key=self._config.model_kms_key
+        )
+        self.__dict__["repacked_model_data"] = uri
+        return uri
+
+    # --- clean-up -----------------------------------------------------------------------
+
+    def delete_model(self) -> None:
+        """DeleteModel for this model (after ``deploy``, or when constructed with ``name``)."""
+        if not self._config.name:
+            raise ValidationError("name", None, "a model that has been deployed or given a name")
+        delete_hosting_resources(self.sagemaker_session, model_names=[self._config.name])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -167,7 +168,10 @@ class Framework(EstimatorBase):
             config.dependencies or (),
         )
         key = "/".join(part for part in (key_prefix, job_name, "source", SOURCE_ARCHIVE) if part)
-        result = code.upload_source(session, archive, bucket=bucket, key=key, kms_key=config.output_kms_key)
+        try:
+            result = code.upload_source(session, archive, bucket=bucket, key=key, kms_key=config.output_kms_key)
+        finally:
+            shutil.rmtree(archive.path.parent, ignore_errors=True)  # reuse needs the digest, not the file
         return str(result.uri)
 
     def _code_bucket_and_prefix(self, job_name: str) -> tuple[str, str]:

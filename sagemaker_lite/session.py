@@ -48,7 +48,9 @@ class Session:
     - ``endpoint_url`` / ``endpoint_urls``: send every service (or the named ones, e.g.
       ``{"sagemaker": url}``) to another endpoint, such as a moto server;
     - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client;
-    - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``).
+    - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``);
+    - ``botocore_config``: a ``botocore.config.Config`` merged into every client's (timeouts,
+      proxies, ...); the retry settings above still apply unless it sets ``retries``.
     """
 
     def __init__(
@@ -65,6 +67,7 @@ class Session:
         retry_mode: str = "standard",
         max_attempts: int = 10,
         polling: PollingPolicy | None = None,
+        botocore_config: Any = None,
     ) -> None:
         if retry_mode not in RETRY_MODES:
             fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
@@ -73,6 +76,7 @@ class Session:
         if default_bucket is not None and not _is_bucket_name(default_bucket):
             fail("default_bucket", default_bucket, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
         self._boto_session = boto_session
+        self._botocore_config = botocore_config
         self._retry_mode = retry_mode
         self._max_attempts = max_attempts
         self._endpoint_url = endpoint_url
@@ -146,6 +150,8 @@ class Session:
                     retries={"mode": self._retry_mode, "max_attempts": self._max_attempts},
                     user_agent_extra=f"sagemaker-lite/{__version__}",
                 )
+                if self._botocore_config is not None:
+                    config = config.merge(self._botocore_config)
                 kwargs: dict[str, Any] = {"region_name": self._region, "config": config}
                 url = self._endpoint_urls.get(service, self._endpoint_url)
                 if url:

@@ -1,0 +1,39 @@
+"""Local mode: run SageMaker training jobs on this machine, as processes, without Docker.
+
+    from sagemaker_lite.local import LocalSession
+
+    est = Estimator(..., instance_type="local", sagemaker_session=LocalSession())
+    est.fit({"train": "file:///data/train"})
+
+``LocalSession`` swaps the SageMaker and CloudWatch Logs clients for local backends
+(``LocalSageMakerClient``, ``LocalLogsClient``) that take the same requests and return
+the same shapes, so estimators run unchanged. See docs/local_mode.md for the ``/opt/ml``
+layout, the ``SM_*`` variables, Pipe mode and the limits. Names load on first use: importing
+this package starts nothing and touches no file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import LocalSageMakerClient as LocalSageMakerClient
+    from .logs import LocalLogsClient as LocalLogsClient
+    from .session import LocalSession as LocalSession
+
+_LAZY = {"LocalSession": "session", "LocalSageMakerClient": "client", "LocalLogsClient": "logs"}
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sagemaker_lite.local' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,299 @@
+"""LocalSageMakerClient: the SageMaker client's training methods, answered by this machine.
+
+    from sagemaker_lite.local import LocalSageMakerClient
+    client = LocalSageMakerClient()
+    client.create_training_job(**request)            # same request as boto3's client takes
+    client.describe_training_job(TrainingJobName="my-job")["TrainingJobStatus"]
+
+It is the local side of the one seam between hosted and local (DESIGN.md principle 2):
+the estimator builds the same CreateTrainingJob request and ``TrainingJob`` polls the
+same DescribeTrainingJob shape whichever client it holds. Requests are checked the way
+AWS checks them - first by botocore's own ``ParamValidator`` against the SageMaker
+service model (``ParamValidationError``, raised before anything runs), then by the
+server-side rules a local run can break (``ClientError`` ``ValidationException``) - so
+local mode rejects what SageMaker rejects. Unknown jobs and duplicate names give the
+service's error codes (``ValidationException`` "Requested resource not found.",
+``ResourceInUse``). The only relaxation: no ``RoleArn`` is needed.
+
+Jobs are process-wide (like an account): every client over the same root sees the same
+jobs, and a job another process ran is described from its ``description.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from ..errors import LocalModeError
+from . import contract
+from .job import TERMINAL, LocalTrainingJob
+from .store import DEFAULT_REGION, client_error, default_root, jobs_dir, pid_alive, read_record
+
+JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
+ENV_KEY_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,511}$")
+PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/sagemaker-lite-local"
+
+_LIVE: dict[tuple[str, str], LocalTrainingJob] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("sagemaker")
+
+
+def validate_parameters(operation: str, params: dict[str, Any]) -> None:
+    """botocore's client-side validation, exactly as boto3's client runs it."""
+    from botocore.exceptions import ParamValidationError
+    from botocore.validate import ParamValidator
+
+    report = ParamValidator().validate(params, _service_model().operation_model(operation).input_shape)
+    if report.has_errors():
+        raise ParamValidationError(report=report.generate_report())
+
+
+def _invalid(value: Any, member: str, constraint: str) -> Exception:
+    return client_error(
+        "ValidationException",
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}",
+        "CreateTrainingJob",
+    )
+
+
+def _check_uri(value: str, member: str) -> None:
+    if not (value.startswith("s3://") or value.startswith("file://")):
+        raise _invalid(value, member, "Member must be an s3:// URI (or file:// in local mode)")
+
+
+def validate_create(request: dict[str, Any]) -> None:
+    """What CreateTrainingJob refuses: botocore's checks, then the service's own (see module doc)."""
+    validate_parameters("CreateTrainingJob", {"RoleArn": PLACEHOLDER_ROLE, **request})
+    name = request["TrainingJobName"]
+    if not JOB_NAME_RE.match(name):
+        pattern = f"Member must satisfy regular expression pattern: {JOB_NAME_RE.pattern}"
+        raise _invalid(name, "trainingJobName", pattern)
+    _check_uri(request["OutputDataConfig"]["S3OutputPath"], "outputDataConfig.s3OutputPath")
+    hyperparameters = request.get("HyperParameters") or {}
+    if len(hyperparameters) > 100:
+        raise _invalid(len(hyperparameters), "hyperParameters", "Map must have at most 100 entries")
+    for key, value in hyperparameters.items():
+        if len(key) > 256 or len(value) > 2500:
+            raise _invalid(key, "hyperParameters", "keys have at most 256 characters and values at most 2500")
+    environment = request.get("Environment") or {}
+    for key, value in environment.items():
+        if not ENV_KEY_RE.match(key) or len(value) > 512:
+            raise _invalid(key, "environment", "keys match [a-zA-Z_][a-zA-Z0-9_]* and values have at most 512 chars")
+    seen: set[str] = set()
+    for index, channel in enumerate(request.get("InputDataConfig") or []):
+        channel_name = channel["ChannelName"]
+        member = f"inputDataConfig.{index + 1}.member"
+        if not CHANNEL_NAME_RE.match(channel_name):
+            raise _invalid(channel_name, f"{member}.channelName", "Member must match [A-Za-z0-9\\.\\-_]+")
+        if channel_name in seen:
+            raise client_error(
+                "ValidationException", f"Channel names must be unique: {channel_name!r}", "CreateTrainingJob"
+            )
+        seen.add(channel_name)
+        source = channel.get("DataSource") or {}
+        if "FileSystemDataSource" in source or "S3DataSource" not in source:
+            raise LocalModeError(
+                f"channel {channel_name!r}: local mode reads s3:// and file:// channels only, not EFS/FSx file "
+                "systems; copy the data to a local directory and pass 'file:///path/to/data'"
+            )
+        s3 = source["S3DataSource"]
+        if s3.get("S3DataType") == "AugmentedManifestFile":
+            raise LocalModeError(f"channel {channel_name!r}: local mode does not read AugmentedManifestFile inputs")
+        _check_uri(s3["S3Uri"], f"{member}.dataSource.s3DataSource.s3Uri")
+    checkpoint = request.get("CheckpointConfig") or {}
+    if checkpoint.get("S3Uri"):
+        _check_uri(checkpoint["S3Uri"], "checkpointConfig.s3Uri")
+
+
+def _metadata() -> dict[str, Any]:
+    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+
+
+class LocalSageMakerClient:
+    """Training-job calls of ``boto3.client("sagemaker")``, run on this machine.
+
+    ``LocalSageMakerClient(root=Path(...), s3_client_factory=lambda: session.s3_client)``;
+    ``LocalSession`` builds one for you. ``stop_timeout`` is how long a stopped job's
+    processes get between SIGTERM and SIGKILL (SageMaker gives 120 s; locally 10 s).
+    """
+
+    def __init__(
+        self,
+        *,
+        root: Path | None = None,
+        region_name: str = DEFAULT_REGION,
+        s3_client_factory: Callable[[], Any] | None = None,
+        stop_timeout: float = 10.0,
+    ) -> None:
+        self.root = root or default_root()
+        self.region_name = region_name
+        self.stop_timeout = stop_timeout
+        self._s3_factory = s3_client_factory or self._own_s3_client
+        self._s3: Any = None
+        self.meta = SimpleNamespace(region_name=region_name, service_model=None)
+
+    def _own_s3_client(self) -> Any:
+        if self._s3 is None:
+            import boto3
+
+            self._s3 = boto3.Session(region_name=self.region_name).client("s3")
+        return self._s3
+
+    def __repr__(self) -> str:
+        return f"LocalSageMakerClient(root={str(self.root)!r})"
+
+    # --- jobs ---------------------------------------------------------------------
+
+    def _live(self, name: str) -> LocalTrainingJob | None:
+        with _LIVE_LOCK:
+            return _LIVE.get((str(self.root), name))
+
+    def _record(self, name: str, operation: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        record = read_record(jobs_dir(self.root) / name / "description.json") if JOB_NAME_RE.match(name) else None
+        if record is None:
+            raise client_error("ValidationException", "Requested resource not found.", operation)
+        description, meta = record
+        if description.get("TrainingJobStatus") not in TERMINAL and not pid_alive(int(meta.get("pid", 0))):
+            description["TrainingJobStatus"] = "Failed"
+            description["SecondaryStatus"] = "Failed"
+            description["FailureReason"] = (
+                f"InternalServerError: the local process (pid {meta.get('pid')}) that ran this job exited "
+                "before the job finished"
+            )
+        return description, meta
+
+    def create_training_job(self, **request: Any) -> dict[str, Any]:
+        """Validate, reserve the name, start the job in the background; returns ``{"TrainingJobArn": ...}``."""
+        validate_create(request)
+        docker_cli = None
+        environment = request.get("Environment") or {}
+        if contract.entry_point(request.get("HyperParameters") or {}, environment) is None:
+            from .docker import require_engine
+
+            docker_cli = require_engine(str(request["AlgorithmSpecification"].get("TrainingImage")))
+        job = LocalTrainingJob(
+            request,
+            root=self.root,
+            region=self.region_name,
+            s3_factory=self._s3_factory,
+            stop_timeout=self.stop_timeout,
+            docker_cli=docker_cli,
+        )
+        key = (str(self.root), job.name)
+        with _LIVE_LOCK:
+            try:
+                if key in _LIVE:
+                    raise FileExistsError
+                job.reserve()
+            except FileExistsError:
+                raise client_error(
+                    "ResourceInUse",
+                    "Training job names must be unique within an AWS account and region, and a training job "
+                    f"with this name already exists ({job.arn})",
+                    "CreateTrainingJob",
+                ) from None
+            _LIVE[key] = job
+        job.start()
+        return {"TrainingJobArn": job.arn, "ResponseMetadata": _metadata()}
+
+    def describe_training_job(self, **params: Any) -> dict[str, Any]:
+        validate_parameters("DescribeTrainingJob", params)
+        name = params["TrainingJobName"]
+        job = self._live(name)
+        description = job.describe() if job is not None else self._record(name, "DescribeTrainingJob")[0]
+        return {**description, "ResponseMetadata": _metadata()}
+
+    def stop_training_job(self, **params: Any) -> dict[str, Any]:
+        validate_parameters("StopTrainingJob", params)
+        name = params["TrainingJobName"]
+        job = self._live(name)
+        status = job.status if job is not None else self._record(name, "StopTrainingJob")[0]["TrainingJobStatus"]
+        if status in TERMINAL:
+            raise client_error(
+                "ValidationException",
+                f"The request was rejected because the training job is in status {status}.",
+                "StopTrainingJob",
+            )
+        if job is None:
+            raise LocalModeError(f"training job {name} is run by another Python process; stop it from there")
+        job.stop()
+        return {"ResponseMetadata": _metadata()}
+
+    def list_training_jobs(self, **params: Any) -> dict[str, Any]:
+        """Summaries of the jobs under this root, filtered, sorted and paged like the service."""
+        validate_parameters("ListTrainingJobs", params)
+        base = jobs_dir(self.root)
+        names = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+        summaries: list[dict[str, Any]] = []
+        for name in names:
+            try:
+                description = self.describe_training_job(TrainingJobName=name)
+            except Exception:
+                continue
+            summary: dict[str, Any] = {
+                k: description[k]
+                for k in ("TrainingJobName", "TrainingJobArn", "CreationTime", "TrainingEndTime", "LastModifiedTime")
+                if k in description
+            }
+            summary["TrainingJobStatus"] = description["TrainingJobStatus"]
+            summaries.append(summary)
+        summaries = [s for s in summaries if _matches(s, params)]
+        sort_by = {"Name": "TrainingJobName", "Status": "TrainingJobStatus"}
+        sort_key = sort_by.get(params.get("SortBy", ""), "CreationTime")
+        summaries.sort(key=lambda s: s[sort_key], reverse=params.get("SortOrder", "Ascending") == "Descending")
+        start = int(params.get("NextToken") or 0)
+        size = int(params.get("MaxResults") or 10)
+        result: dict[str, Any] = {"TrainingJobSummaries": summaries[start : start + size]}
+        if start + size < len(summaries):
+            result["NextToken"] = str(start + size)
+        result["ResponseMetadata"] = _metadata()
+        return result
+
+    def list_tags(self, **params: Any) -> dict[str, Any]:
+        """The Tags of a local job's CreateTrainingJob request (``attach`` restores them)."""
+        validate_parameters("ListTags", params)
+        arn = str(params["ResourceArn"])
+        name = arn.rsplit("/", 1)[-1]
+        for candidate in ([name] if (jobs_dir(self.root) / name).is_dir() else []) or _names_by_lower(self.root, name):
+            record = read_record(jobs_dir(self.root) / candidate / "description.json")
+            if record is not None:
+                return {"Tags": list(record[1].get("tags") or []), "ResponseMetadata": _metadata()}
+        raise client_error("ValidationException", "Requested resource not found.", "ListTags")
+
+
+def _names_by_lower(root: Path, lower_name: str) -> list[str]:
+    base = jobs_dir(root)
+    return [p.name for p in base.iterdir() if p.name.lower() == lower_name] if base.is_dir() else []
+
+
+def _matches(summary: dict[str, Any], params: dict[str, Any]) -> bool:
+    if params.get("NameContains") and params["NameContains"] not in summary["TrainingJobName"]:
+        return False
+    if params.get("StatusEquals") and summary["TrainingJobStatus"] != params["StatusEquals"]:
+        return False
+    for field, key, after in (
+        ("CreationTimeAfter", "CreationTime", True),
+        ("CreationTimeBefore", "CreationTime", False),
+        ("LastModifiedTimeAfter", "LastModifiedTime", True),
+        ("LastModifiedTimeBefore", "LastModifiedTime", False),
+    ):
+        bound = params.get(field)
+        if isinstance(bound, datetime) and key in summary:
+            value = summary[key]
+            if (after and not value > bound) or (not after and not value < bound):
+                return False
+    return True

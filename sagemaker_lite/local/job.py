@@ -1,0 +1,399 @@
+"""One local training job: its DescribeTrainingJob record and the thread that runs it.
+
+``LocalSageMakerClient.create_training_job`` reserves the job (its directory), then
+``start()`` returns at once while a supervisor thread walks SageMaker's lifecycle::
+
+    InProgress/Starting -> Downloading (channels, code, checkpoints)
+      -> Training (requirements venv, one process group per host, Pipe feeders)
+      -> Uploading (model.tar.gz, output.tar.gz, checkpoints) -> Completed
+    ... or Failed (first failing host; the others are stopped), or Stopping -> Stopped
+    (stop_training_job, MaxRuntimeInSeconds, or this interpreter exiting).
+
+Each transition is appended to SecondaryStatusTransitions and written to
+``description.json``, so ``describe()`` - here or from another process - always sees
+the latest state.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import contract
+from .artifacts import JobSetupError, deliver_outputs, deliver_tree, fetch_tree, merged_files, stage_job_code
+from .channels import ChannelSpec, Materialized, materialize
+from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
+from .launch import docker_process, end_with_newline, failure_reason, script_process
+from .processes import HostProcess, registry
+from .store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
+from .venvs import python_for
+
+LOGGER = logging.getLogger("sagemaker_lite.local")
+TERMINAL = ("Completed", "Failed", "Stopped")
+S3Factory = Callable[[], Any]
+
+
+class StopRequested(Exception):
+    """Raised inside the supervisor when a stop arrives between preparation steps."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LocalTrainingJob:
+    """A training job run on this machine (see the module docstring for its lifecycle)."""
+
+    def __init__(
+        self,
+        request: dict[str, Any],
+        *,
+        root: Path,
+        region: str,
+        s3_factory: S3Factory,
+        stop_timeout: float,
+        docker_cli: str | None = None,
+    ) -> None:
+        self.request = copy.deepcopy(request)
+        self.name = str(request["TrainingJobName"])
+        self.arn = training_job_arn(region, self.name)
+        self.region = region
+        self.root = root
+        self.directory = root / "jobs" / self.name
+        self.hosts = contract.plan_hosts(request["ResourceConfig"])
+        self.epoch = int(time.time())
+        self.stop_timeout = stop_timeout
+        self.docker_cli = docker_cli
+        self._s3_factory = s3_factory
+        self._lock = threading.RLock()
+        self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._stop_reason: str | None = None
+        self._plans: list[HostPlan] = []
+        self._processes: list[HostProcess] = []
+        self._finalized = False
+        self._network: str | None = None
+        self._started = time.monotonic()
+        self._max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
+        now = _now()
+        description: dict[str, Any] = {"TrainingJobName": self.name, "TrainingJobArn": self.arn}
+        description.update({k: copy.deepcopy(request[k]) for k in ECHOED_FIELDS if k in request})
+        description.update(
+            TrainingJobStatus="InProgress",
+            SecondaryStatus="Starting",
+            CreationTime=now,
+            LastModifiedTime=now,
+            SecondaryStatusTransitions=[
+                {"Status": "Starting", "StartTime": now, "StatusMessage": "Preparing the instances for training"}
+            ],
+            EnableNetworkIsolation=bool(request.get("EnableNetworkIsolation", False)),
+            EnableInterContainerTrafficEncryption=bool(request.get("EnableInterContainerTrafficEncryption", False)),
+            EnableManagedSpotTraining=bool(request.get("EnableManagedSpotTraining", False)),
+        )
+        self._description = description
+
+    # --- record -----------------------------------------------------------------------
+
+    def log_path(self, host: str) -> Path:
+        return self.directory / "logs" / f"{host}-{self.epoch}.log"
+
+    def reserve(self) -> None:
+        """Create the job directory (FileExistsError: the name is taken) and its empty log streams."""
+        private_dir(self.directory.parent)
+        self.directory.mkdir(mode=0o700)
+        (self.directory / "logs").mkdir()
+        for host in self.hosts:
+            self.log_path(host.name).touch()
+        self._persist()
+
+    def _persist(self) -> None:
+        meta = {"pid": os.getpid(), "epoch": self.epoch, "tags": self.request.get("Tags", [])}
+        write_record(self.directory / "description.json", self._description, meta)
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._description)
+
+    @property
+    def status(self) -> str:
+        with self._lock:
+            return str(self._description["TrainingJobStatus"])
+
+    def _transition(self, status: str, message: str, *, job_status: str | None = None, **fields: Any) -> None:
+        with self._lock:
+            if self._finalized:
+                return
+            now = _now()
+            transitions = self._description["SecondaryStatusTransitions"]
+            if transitions and "EndTime" not in transitions[-1]:
+                transitions[-1]["EndTime"] = now
+            entry = {"Status": status, "StartTime": now, "StatusMessage": message}
+            if job_status in TERMINAL:
+                entry["EndTime"] = now
+            transitions.append(entry)
+            self._description.update(SecondaryStatus=status, LastModifiedTime=now, **fields)
+            if job_status:
+                self._description["TrainingJobStatus"] = job_status
+            self._persist()
+
+    # --- control ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        registry().add_job(self)
+        threading.Thread(target=self._run, name=f"sagemaker-lite-job-{self.name}", daemon=True).start()
+
+    def stop(self) -> None:
+        """StopTrainingJob: Stopping now, Stopped once every host has exited."""
+        with self._lock:
+            if self._stop_reason is None:
+                self._stop_reason = "user"
+                self._transition("Stopping", "Stopping the training job", job_status="Stopping")
+        self._events.put(("stop", None))
+
+    def abort(self, reason: str, grace: float) -> None:
+        """The interpreter is exiting: stop every host now and record the job as Stopped."""
+        with self._lock:
+            if self._finalized:
+                return
+            self._stop_reason = self._stop_reason or "abort"
+            processes = list(self._processes)
+            plans = list(self._plans)
+        grace = min(grace, self.stop_timeout)
+        threads = [threading.Thread(target=p.terminate, args=(grace,), daemon=True) for p in processes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(grace + 6.0)
+        for plan in plans:
+            for pipe in plan.pipes:
+                pipe.close(timeout=0.2)
+        self._finalize("Stopped", f"Training job stopped: {reason}")
+
+    def _check_stop(self) -> None:
+        if self._stop_reason is None and time.monotonic() - self._started > self._max_runtime:
+            self._stop_reason = "max_runtime"
+        if self._stop_reason is not None:
+            raise StopRequested
+
+    def _finalize(self, status: str, message: str, **fields: Any) -> None:
+        with self._lock:
+            if self._finalized:
+                return
+            end = _now()
+            start = self._description.get("TrainingStartTime") or self._description["CreationTime"]
+            seconds = max(0, int((end - start).total_seconds()))
+            secondary = "MaxRuntimeExceeded" if self._stop_reason == "max_runtime" else status
+            self._transition(
+                secondary,
+                message,
+                job_status=status,
+                TrainingEndTime=end,
+                TrainingTimeInSeconds=seconds,
+                BillableTimeInSeconds=0,
+                **fields,
+            )
+            self._finalized = True
+        registry().discard_job(self)
+
+    # --- the supervisor thread ------------------------------------------------------
+
+    def _run(self) -> None:
+        status, reason = "Failed", ""
+        try:
+            self._check_stop()
+            self._transition("Downloading", "Downloading input data", TrainingStartTime=_now())
+            self._prepare()
+            self._check_stop()
+            python = self._install_requirements()
+            self._check_stop()
+            self._transition("Training", "Training image download completed. Training in progress.")
+            status, reason = self._supervise(python)
+        except StopRequested:
+            status = "Stopped"
+        except JobSetupError as exc:
+            status, reason = "Failed", f"ClientError: {exc}"
+        except Exception as exc:
+            LOGGER.exception("local training job %s failed to run", self.name)
+            status, reason = "Failed", f"InternalServerError: local mode could not run the job: {exc!r}"
+        finally:
+            for plan in self._plans:
+                for pipe in plan.pipes:
+                    pipe.close()
+        if self._stop_reason is not None:
+            status = "Stopped"
+        fields: dict[str, Any] = {}
+        if status in ("Completed", "Stopped") and self._plans and not self._finalized:
+            self._transition("Uploading", "Uploading generated training model")
+            try:
+                uri = deliver_outputs(
+                    self.request["OutputDataConfig"],
+                    self.name,
+                    [plan.directory for plan in self._plans],
+                    self.directory / "cache" / "artifacts",
+                    self._s3_factory,
+                )
+                fields["ModelArtifacts"] = {"S3ModelArtifacts": uri}
+            except Exception as exc:
+                status, reason = "Failed", f"ClientError: uploading the model failed: {exc}"
+        try:
+            self._save_checkpoints()
+        except Exception as exc:
+            LOGGER.warning("local training job %s: saving checkpoints failed: %s", self.name, exc)
+        if status == "Failed":
+            fields["FailureReason"] = reason[:1024]
+        message = {
+            "Completed": "Training job completed",
+            "Failed": "Training job failed",
+            "Stopped": "Training job stopped",
+        }[status]
+        if self._stop_reason == "max_runtime":
+            message = "Training job runtime exceeded MaxRuntimeInSeconds provided"
+        self._finalize(status, message, **fields)
+
+    def _prepare(self) -> None:
+        job_mode = str(self.request["AlgorithmSpecification"].get("TrainingInputMode", "File"))
+        cache = private_dir(self.directory / "cache")
+        channels: list[tuple[ChannelSpec, Materialized]] = []
+        for raw in self.request.get("InputDataConfig") or []:
+            self._check_stop()
+            spec = ChannelSpec.from_request(raw, job_mode)
+            channels.append((spec, materialize(spec, cache / "channels", self._s3_factory)))
+        code: Path | None = None
+        if self.docker_cli is None:
+            code = self._stage_code(cache)
+        plans = [HostPlan(h, i, self.directory / h.name, self.log_path(h.name)) for i, h in enumerate(self.hosts)]
+        with self._lock:
+            self._plans = plans
+        for plan in plans:
+            self._check_stop()
+            prepare_host(plan, self.hosts, self.request, channels, code, docker=self.docker_cli is not None)
+        checkpoint = self.request.get("CheckpointConfig")
+        if checkpoint and checkpoint.get("S3Uri"):
+            for plan in plans:
+                fetch_tree(str(checkpoint["S3Uri"]), checkpoint_dir(plan.directory, self.request), self._s3_factory)
+
+    def _stage_code(self, cache: Path) -> Path:
+        hyperparameters = dict(self.request.get("HyperParameters") or {})
+        program = contract.entry_point(hyperparameters, self.request.get("Environment") or {}) or ""
+        submit = contract.decode_hyperparameters(hyperparameters).get("sagemaker_submit_directory")
+        return stage_job_code(program, None if submit is None else str(submit), cache, self._s3_factory)
+
+    def _install_requirements(self) -> str:
+        if self.docker_cli is not None or not self._plans:
+            return sys.executable
+        program = contract.entry_point(self.request.get("HyperParameters") or {}, self.request.get("Environment") or {})
+        return python_for(
+            self._plans[0].directory / "code", program or "", self.root / "venvs", self._plans[0].log_path
+        )
+
+    # --- running the hosts ------------------------------------------------------------
+
+    def _host_process(self, plan: HostPlan, python: str, gpus: int) -> HostProcess:
+        if self.docker_cli is not None:
+            return docker_process(
+                plan,
+                cli=self.docker_cli,
+                job_name=self.name,
+                job_arn=self.arn,
+                request=self.request,
+                network=self._network,
+            )
+        return script_process(
+            plan,
+            python=python,
+            job_name=self.name,
+            job_arn=self.arn,
+            request=self.request,
+            region=self.region,
+            gpus=gpus,
+        )
+
+    def _host_main(self, process: HostProcess) -> None:
+        try:
+            if not process.start():  # stopped before it started
+                self._events.put(("exit", (process, process.returncode)))
+                return
+        except OSError as exc:
+            with open(process.log_path, "ab") as log:
+                log.write(f"could not start {process.argv[0]}: {exc}\n".encode())
+            self._events.put(("exit", (process, 127)))
+            return
+        code = process.wait()
+        end_with_newline(process.log_path)
+        self._events.put(("exit", (process, code)))
+
+    def _terminate(self, processes: list[HostProcess]) -> None:
+        for process in processes:
+            threading.Thread(target=process.terminate, args=(self.stop_timeout,), daemon=True).start()
+
+    def _supervise(self, python: str) -> tuple[str, str]:
+        gpus = count_gpus([h.instance_type for h in self.hosts])
+        if self.docker_cli is not None and len(self.hosts) > 1:
+            from . import docker
+
+            self._network = docker.create_network(self.docker_cli, self.name)
+        try:
+            processes = [self._host_process(plan, python, gpus) for plan in self._plans]
+            for plan in self._plans:
+                for pipe in plan.pipes:
+                    pipe.start()
+            with self._lock:
+                self._check_stop()
+                self._processes = processes
+            for process in processes:
+                threading.Thread(target=self._host_main, args=(process,), daemon=True).start()
+            return self._watch(processes)
+        finally:
+            if self._network is not None and self.docker_cli is not None:
+                from . import docker
+
+                docker.remove_network(self.docker_cli, self._network)
+
+    def _watch(self, processes: list[HostProcess]) -> tuple[str, str]:
+        remaining = len(processes)
+        failure: tuple[HostProcess, int] | None = None
+        stopping = False
+        while remaining:
+            left = self._max_runtime - (time.monotonic() - self._started)
+            if left <= 0 and not stopping:
+                self._stop_reason = self._stop_reason or "max_runtime"
+                stopping = True
+                self._terminate(processes)
+            try:
+                kind, payload = self._events.get(timeout=None if stopping else max(0.05, left))
+            except queue.Empty:
+                continue
+            if kind == "stop" and not stopping:
+                stopping = True
+                self._terminate(processes)
+            elif kind == "exit":
+                remaining -= 1
+                process, code = payload
+                if code != 0 and failure is None and not stopping:
+                    failure = (process, code)
+                    stopping = True
+                    self._terminate([p for p in processes if p is not process])
+                elif code == 0 and self.docker_cli is None:
+                    (self.directory / process.name / "output" / "success").touch()
+        if self._stop_reason is not None:
+            return "Stopped", ""
+        if failure is not None:
+            process, code = failure
+            return "Failed", failure_reason(process, self.directory / process.name, code)
+        return "Completed", ""
+
+    def _save_checkpoints(self) -> None:
+        checkpoint = self.request.get("CheckpointConfig")
+        if not checkpoint or not checkpoint.get("S3Uri"):
+            return
+        for plan in self._plans:
+            files = merged_files([checkpoint_dir(plan.directory, self.request)])
+            deliver_tree(files, str(checkpoint["S3Uri"]), self._s3_factory)

@@ -1,0 +1,127 @@
+"""From a prepared host to a ``HostProcess``, and from a failed host to its FailureReason.
+
+Script mode runs the entry point the way the training toolkit does (``python -- train.py
+--epochs 2``, ``python -m pkg`` when ``setup.py`` is present, ``./run.sh ...`` for
+commands) with the toolkit's ``SM_*`` environment; a generic image runs as ``docker run``.
+A failure is reported as SageMaker reports it: ``AlgorithmError: `` followed by the first
+1024 characters of ``/opt/ml/output/failure`` when the script wrote one, else the
+toolkit's ``ExecuteUserScriptError`` text with the exit code and the last log lines.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import contract
+from .hosts import HostPlan, docker_environment, script_command, script_environment
+from .processes import HostProcess
+
+
+def script_process(
+    plan: HostPlan,
+    *,
+    python: str,
+    job_name: str,
+    job_arn: str,
+    request: Mapping[str, Any],
+    region: str,
+    gpus: int,
+) -> HostProcess:
+    """The host's training script as a process (its command line is written to the log first)."""
+    env, args = script_environment(
+        plan,
+        job_name=job_name,
+        job_arn=job_arn,
+        request=request,
+        region=region,
+        num_gpus=gpus if plan.host.instance_type == "local_gpu" else 0,
+        python=python,
+    )
+    program = env["SM_USER_ENTRY_POINT"]
+    code = plan.directory / "code"
+    kind = contract.entry_point_kind(program, os.listdir(code))
+    if kind == "command":
+        os.chmod(code / program, 0o755)
+    argv = script_command(python, program, kind, args)
+    with open(plan.log_path, "ab") as log:
+        log.write(f"Invoking script with the following command:\n\n{' '.join(argv)}\n\n".encode())
+    return HostProcess(plan.host.name, argv, cwd=code, env=env, log_path=plan.log_path)
+
+
+def docker_process(
+    plan: HostPlan,
+    *,
+    cli: str,
+    job_name: str,
+    job_arn: str,
+    request: Mapping[str, Any],
+    network: str | None,
+) -> HostProcess:
+    """The host's container as a ``docker run`` process (removed with ``docker rm -f`` if killed)."""
+    from . import docker
+
+    algorithm = request["AlgorithmSpecification"]
+    container = docker.container_name(job_name, plan.host.name)
+    argv = docker.run_argv(
+        cli,
+        image=str(algorithm["TrainingImage"]),
+        job_name=job_name,
+        host=plan.host.name,
+        host_dir=plan.directory,
+        environment=docker_environment(request, job_name, job_arn),
+        mounts=plan.mounts,
+        network=network,
+        gpus=plan.host.instance_type == "local_gpu",
+        entrypoint=list(algorithm.get("ContainerEntrypoint") or []),
+        arguments=list(algorithm.get("ContainerArguments") or ["train"]),
+    )
+    return HostProcess(
+        plan.host.name,
+        argv,
+        cwd=plan.directory,
+        env=os.environ,
+        log_path=plan.log_path,
+        on_kill=lambda: docker.remove_container(cli, container),
+    )
+
+
+def failure_reason(process: HostProcess, host_dir: Path, code: int) -> str:
+    """FailureReason for a host that exited with ``code`` (negative: killed by that signal)."""
+    exit_code = 128 - code if code < 0 else code
+    failure_file = host_dir / "output" / "failure"
+    if failure_file.is_file():
+        text = failure_file.read_text(encoding="utf-8", errors="replace")[:1024].strip()
+    else:
+        tail = "\n".join(tail_lines(process.log_path, 10))
+        text = (
+            f'ExecuteUserScriptError:\nExitCode {exit_code}\nErrorMessage "{tail}"\nCommand "{" ".join(process.argv)}"'
+        )
+    return f"AlgorithmError: {text}, exit code: {exit_code}"
+
+
+def end_with_newline(path: Path) -> None:
+    """Terminate a log's last line, so the logs client delivers it."""
+    try:
+        with open(path, "rb+") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) != b"\n":
+                handle.write(b"\n")
+    except OSError:
+        pass
+
+
+def tail_lines(path: Path, count: int) -> list[str]:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 8192))
+            lines = handle.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+    return [line for line in lines if line.strip()][-count:]

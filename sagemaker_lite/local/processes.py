@@ -1,0 +1,235 @@
+"""Host processes: each simulated instance is one process group, and none outlives its job.
+
+Why process groups: a training script forks (data loader workers, ``torchrun``, shell
+pipelines), so stopping "the process" is not enough. Each host starts in its own session
+(``start_new_session``), so ``os.killpg`` reaches every descendant that did not detach
+itself, and a Ctrl-C typed at the terminal reaches our Python process only: what
+happens to the job is then decided here, not by the terminal.
+
+No orphans:
+
+* when the host's main process exits, whatever it left running in its group is killed
+  (a container stops everything when its main process ends) - the exit is observed with
+  ``waitid(WNOWAIT)`` first, so the group id cannot have been reused when we signal it;
+* ``terminate()`` sends SIGTERM to the group, then SIGKILL after a grace period;
+* on Linux the script runs through a tiny launcher that sets ``PR_SET_PDEATHSIG``, so
+  the kernel kills it even if this interpreter is SIGKILLed;
+* ``atexit`` and chained SIGTERM/SIGHUP handlers (installed on first use, from the main
+  thread only) stop every live job when the interpreter ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+# Runs as ``python -I -S -c LAUNCHER <parent pid> <argv...>``: ask the kernel for SIGKILL when
+# our parent dies, make sure it has not died already, then become the real command.
+LAUNCHER = (
+    "import ctypes,os,sys\n"
+    "try:\n"
+    "    ctypes.CDLL(None, use_errno=True).prctl(1, 9)\n"
+    "except Exception:\n"
+    "    pass\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    os._exit(137)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+class Stoppable(Protocol):
+    def abort(self, reason: str, grace: float) -> None: ...
+
+
+class HostProcess:
+    """One host's main process, started in its own session, output appended to ``log_path``.
+
+    ``start()`` must be called from the thread that then calls ``wait()``: on Linux the
+    kernel's parent-death signal is tied to the thread that forked the child.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        log_path: Path,
+        on_kill: Callable[[], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.cwd = cwd
+        self.env = dict(env)
+        self.log_path = log_path
+        self.on_kill = on_kill
+        self.returncode: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._reaped = False
+        self._exited = threading.Event()
+        self.terminated = False
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self) -> bool:
+        """Start the process; False (and nothing started) when ``terminate()`` came first."""
+        argv = self.argv
+        if sys.platform.startswith("linux") and os.path.isabs(argv[0]):
+            argv = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(os.getpid()), *argv]
+        with self._lock:
+            if self.terminated:
+                self.returncode = -signal.SIGTERM
+                self._exited.set()
+                return False
+            with open(self.log_path, "ab", buffering=0) as log:
+                self._proc = subprocess.Popen(
+                    argv,
+                    cwd=self.cwd,
+                    env=self.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    close_fds=True,
+                )
+        _registry.add_process(self)
+        return True
+
+    def wait(self) -> int:
+        """Block until the main process exits; kill what it left in its group; return its exit code."""
+        proc = self._proc
+        assert proc is not None, "start() first"
+        waitid = getattr(os, "waitid", None)
+        if waitid is not None:
+            with contextlib.suppress(ChildProcessError):  # reaped elsewhere (SIGCHLD ignored)
+                waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+        else:  # pragma: no cover - macOS: reap first (the group id cannot be pinned there)
+            proc.wait()
+        with self._lock:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            self.returncode = proc.wait()
+            self._reaped = True
+        self._exited.set()
+        _registry.discard_process(self)
+        return self.returncode
+
+    def signal_group(self, sig: int) -> bool:
+        """Signal the whole group while it still exists (never a reused id); True if sent."""
+        with self._lock:
+            if self._proc is None or self._reaped:
+                return False
+            try:
+                os.killpg(self._proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                return False
+            return True
+
+    def terminate(self, grace: float) -> None:
+        """SIGTERM to the group; SIGKILL if it is still there after ``grace`` seconds."""
+        with self._lock:
+            self.terminated = True
+            if self._proc is None:
+                return
+        self.signal_group(signal.SIGTERM)
+        if not self._exited.wait(max(grace, 0.0)):
+            self.signal_group(signal.SIGKILL)
+            if self.on_kill is not None:
+                with contextlib.suppress(Exception):
+                    self.on_kill()
+            self._exited.wait(5.0)
+
+    def exited(self, timeout: float | None = None) -> bool:
+        return self._exited.wait(timeout)
+
+
+class _Registry:
+    """Live jobs and processes of this interpreter, so none outlives it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: set[Stoppable] = set()
+        self._processes: set[HostProcess] = set()
+        self._hooks_installed = False
+        self._previous: dict[int, Any] = {}
+
+    def add_job(self, job: Stoppable) -> None:
+        with self._lock:
+            self._jobs.add(job)
+        self.install_hooks()
+
+    def discard_job(self, job: Stoppable) -> None:
+        with self._lock:
+            self._jobs.discard(job)
+
+    def add_process(self, process: HostProcess) -> None:
+        with self._lock:
+            self._processes.add(process)
+
+    def discard_process(self, process: HostProcess) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def install_hooks(self) -> None:
+        """atexit always; SIGTERM/SIGHUP chained, only from the main thread and only once."""
+        with self._lock:
+            if self._hooks_installed:
+                return
+            self._hooks_installed = True
+        atexit.register(self.shutdown, "the Python process that ran this job exited")
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is None:
+                continue
+            with contextlib.suppress(ValueError, OSError):
+                previous = signal.getsignal(sig)
+                if previous is signal.SIG_IGN:
+                    continue
+                self._previous[sig] = previous
+                signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.shutdown(f"the Python process that ran this job received signal {signum}")
+        previous = self._previous.get(signum, signal.SIG_DFL)
+        if callable(previous):
+            previous(signum, frame)
+            return
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    def shutdown(self, reason: str, grace: float = 2.0) -> None:
+        """Stop every live job (SIGTERM, then SIGKILL after ``grace``) and any stray process."""
+        with self._lock:
+            jobs = list(self._jobs)
+        threads = [threading.Thread(target=job.abort, args=(reason, grace), daemon=True) for job in jobs]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + grace + 3.0
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            processes = list(self._processes)
+        for process in processes:
+            process.signal_group(signal.SIGKILL)
+
+
+_registry = _Registry()
+
+
+def registry() -> _Registry:
+    return _registry

@@ -1,0 +1,131 @@
+"""LocalSession: a Session whose SageMaker and CloudWatch Logs clients are this machine.
+
+    from sagemaker_lite.local import LocalSession
+    from sagemaker_lite.estimator import Estimator
+
+    session = LocalSession()                      # no AWS account, role or region needed
+    est = Estimator(image_uri="local-script", role=None, instance_count=1, instance_type="local",
+                    sagemaker_session=session, output_path="file:///tmp/out",
+                    hyperparameters={"sagemaker_program": "train.py",
+                                     "sagemaker_submit_directory": "file:///path/to/code"})
+    est.fit({"train": "file:///path/to/data"})
+
+Everything else is a normal ``Session``: ``s3_client`` and ``boto_session`` are real boto3
+(for ``s3://`` channels, ``s3://`` output paths and ``upload_data``), created only when
+used and honouring ``endpoint_url``/``s3_endpoint_url``, so a job that stays on
+``file://`` never touches AWS or needs credentials. The region is the argument, the
+boto3 session's, ``AWS_REGION``/``AWS_DEFAULT_REGION``, else ``us-west-2``, so local mode
+works on a machine with no AWS configuration at all. Without an ``output_path`` the
+model goes to ``file://<root>/output/`` instead of the default bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._retry import PollingPolicy
+from ..session import Session, _region_from_environment
+from .store import DEFAULT_REGION, default_root
+
+if TYPE_CHECKING:  # pragma: no cover
+    import boto3
+
+#: local jobs start in milliseconds: poll often at first, never slower than once a second
+LOCAL_POLLING = PollingPolicy(initial=0.1, maximum=1.0, multiplier=1.5, jitter=0.0)
+
+
+class LocalSession(Session):
+    """A Session for ``instance_type="local"`` / ``"local_gpu"`` (the official SDK's ``LocalSession``).
+
+    Accepts the official keywords (``boto_session``, ``default_bucket``, ``s3_endpoint_url``,
+    ``disable_local_code``, ``default_bucket_prefix``) plus ``region_name``, ``endpoint_url``,
+    ``endpoint_urls`` and ``polling`` as ``Session`` does, and:
+
+    - ``root``: where jobs, logs and cached environments live
+      (default ``$SAGEMAKER_LITE_LOCAL_ROOT`` or ``~/.cache/sagemaker_lite/local``);
+    - ``stop_timeout``: seconds between SIGTERM and SIGKILL when a job is stopped.
+    """
+
+    def __init__(
+        self,
+        boto_session: boto3.Session | None = None,
+        default_bucket: str | None = None,
+        s3_endpoint_url: str | None = None,
+        disable_local_code: bool = False,
+        default_bucket_prefix: str | None = None,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        endpoint_urls: Mapping[str, str] | None = None,
+        root: str | Path | None = None,
+        stop_timeout: float = 10.0,
+        polling: PollingPolicy | None = None,
+        retry_mode: str = "standard",
+        max_attempts: int = 10,
+    ) -> None:
+        region = (
+            region_name
+            or (boto_session.region_name if boto_session is not None else None)
+            or _region_from_environment()
+            or DEFAULT_REGION
+        )
+        urls = dict(endpoint_urls or {})
+        if s3_endpoint_url:
+            urls.setdefault("s3", s3_endpoint_url)
+        super().__init__(
+            boto_session,
+            default_bucket=default_bucket,
+            default_bucket_prefix=default_bucket_prefix,
+            region_name=region,
+            endpoint_url=endpoint_url,
+            endpoint_urls=urls,
+            retry_mode=retry_mode,
+            max_attempts=max_attempts,
+            polling=polling or LOCAL_POLLING,
+        )
+        self.local_mode = True
+        self.disable_local_code = disable_local_code
+        self.stop_timeout = stop_timeout
+        self._root = Path(root).expanduser().resolve() if root is not None else None
+
+    @property
+    def root(self) -> Path:
+        """Where this session's jobs live (resolved on first use, not at construction)."""
+        if self._root is None:
+            self._root = default_root()
+        return self._root
+
+    def client(self, service: str) -> Any:
+        """``sagemaker`` and ``logs`` are local; every other service is real boto3."""
+        if service not in ("sagemaker", "logs"):
+            return super().client(service)
+        client = self._clients.get(service)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                if service == "sagemaker":
+                    from .client import LocalSageMakerClient
+
+                    client = LocalSageMakerClient(
+                        root=self.root,
+                        region_name=self.region_name,
+                        s3_client_factory=lambda: self.s3_client,
+                        stop_timeout=self.stop_timeout,
+                    )
+                else:
+                    from .logs import LocalLogsClient
+
+                    client = LocalLogsClient(self.root, region_name=self.region_name)
+                self._clients[service] = client
+            return client
+
+    def default_output_prefix(self) -> str:
+        """``file://<root>/output``: a local job needs no default bucket (pass output_path for S3)."""
+        return f"file://{self.root / 'output'}"
+
+    def __repr__(self) -> str:
+        return f"LocalSession(region_name={self.region_name!r}, root={str(self._root) if self._root else None!r})"

@@ -116,12 +116,9 @@ class EstimatorBase:
 
     def _default_session(self) -> Any:
         if self._config.is_local:
-            from .errors import LocalModeError
+            from .local import LocalSession
 
-            raise LocalModeError(
-                f"instance_type={self._config.instance_type!r} needs local mode, which this version does not "
-                "include yet; use an 'ml.*' instance type"
-            )
+            return LocalSession()
         from .session import Session
 
         return Session()

@@ -179,10 +179,12 @@ class TrainingJob:
                 sleep=self.polling.sleep,
             )(poll_once)
         except KeyboardInterrupt:
+            local = getattr(self.sagemaker_session, "local_mode", False)
+            where = ", sagemaker_session=LocalSession()" if local else ""
             out(
                 f"\nStopped waiting; training job {self.job_name} is still running.\n"
-                f"Resume with: Estimator.attach({self.job_name!r})\n"
-                f"Stop it with: Estimator.attach({self.job_name!r}).latest_training_job.stop()"
+                f"Resume with: Estimator.attach({self.job_name!r}{where})\n"
+                f"Stop it with: Estimator.attach({self.job_name!r}{where}, wait=False).latest_training_job.stop()"
             )
             raise
         return self._finish(description, tailer, out if LOG_MODES[logs] else _quiet)
@@ -208,8 +210,8 @@ class TrainingJob:
             self.job_name,
             str(description.get("FailureReason", "")),
             last_log_lines=list(tailer.last_lines) if tailer else [],
-            console_url=self.console_url(),
-            logs_url=self.logs_url(),
+            console_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.console_url(),
+            logs_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.logs_url(),
         )
 
 

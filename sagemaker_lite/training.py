@@ -158,6 +158,8 @@ class TrainingConfig:
 
     @property
     def is_local(self) -> bool:
+        if self.instance_groups:
+            return all(v.is_local_instance_type(group.instance_type) for group in self.instance_groups)
         return v.is_local_instance_type(self.instance_type)
 
     def check_ready(self) -> None:

@@ -216,6 +216,17 @@ class HostContext:
     container_env: Mapping[str, str]
 
 
+def container_path(value: Any, base: str) -> Any:
+    """``/opt/ml/...`` in a hyperparameter (TensorFlow's default ``model_dir`` in local mode) -> the host's dir.
+
+    On SageMaker those paths exist inside the container; here the host directory plays
+    ``/opt/ml``, so the script gets the path that works on this machine.
+    """
+    if isinstance(value, str) and base != "/opt/ml" and (value == "/opt/ml" or value.startswith("/opt/ml/")):
+        return base + value[len("/opt/ml") :]
+    return value
+
+
 def training_environment(
     context: HostContext,
     resource: Mapping[str, Any],
@@ -231,6 +242,7 @@ def training_environment(
     base = context.base_dir
     env_in = context.container_env
     toolkit_hps, user_hps = split_hyperparameters(decode_hyperparameters(raw_hyperparameters))
+    user_hps = {key: container_path(value, base) for key, value in user_hps.items()}
     framework_params = {k: v for k, v in toolkit_hps.items() if k not in TOOLKIT_HYPERPARAMETERS}
     program = env_in.get("SAGEMAKER_PROGRAM") or toolkit_hps.get("sagemaker_program")
     code_dir = f"{base}/code"

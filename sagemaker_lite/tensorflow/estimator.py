@@ -80,7 +80,7 @@ def _check_image_exists(config: TensorFlowConfig) -> None:
         region=_VALIDATION_REGION,
         version=config.framework_version,
         py_version=config.py_version,
-        instance_type=None if v.is_local_instance_type(config.instance_type) else config.instance_type,
+        instance_type=config.instance_type,
         image_scope="training",
     )
 

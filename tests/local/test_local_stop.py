@@ -116,7 +116,7 @@ def test_interrupting_the_caller_leaves_no_orphans(local_root: Path, tmp_path: P
             driver.kill()
     assert driver.returncode != 0
     if sig == signal.SIGINT:
-        assert b"Resume with: Estimator.attach('driven')" in output
+        assert b"Resume with: Estimator.attach('driven', sagemaker_session=LocalSession())" in output
     else:
         assert driver.returncode == -signal.SIGTERM
     assert wait_gone(pids) == [], output.decode()

@@ -59,6 +59,7 @@ _LAZY: dict[str, str] = {
     "Model": "model",
     "Predictor": "predictor",
     "image_uris": "",
+    "debugger": "",
     "estimator": "",
     "inputs": "",
     "session": "",

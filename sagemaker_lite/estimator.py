@@ -22,6 +22,7 @@ and v2 of the official SDK put different parameters in the same positions.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -29,6 +30,7 @@ import attrs
 
 from . import _validation as v
 from .compat import ESTIMATOR_RENAMES, rename_kwargs
+from .debugger.request import DEBUGGER_FIELDS
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, as_input, channels_from_inputs, inputs_from_channels
 from .jobs import TrainingJob
@@ -238,18 +240,21 @@ class EstimatorBase:
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
         session = self.sagemaker_session
         image = self.training_image_uri()
+        request_config = self._request_config(image)
+        self._check_debugger(request_config, session.boto_region_name, image)
         name = job_name or name_from_base(self._base_job_name(image))
         self.__dict__["_current_job_name"] = name
         output_path = self._resolve_output_path()
         self.__dict__["_resolved_output_path"] = output_path
         self._prepare_for_training(name)
+        rule_sources = self._stage_rule_sources(request_config)
         role = self._config.role
         role_arn = session.expand_role(role) if role and not self._config.is_local else role
         extra = self._extra_request_fields()
         if experiment_config:
             extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
         request = build_training_request(
-            self._request_config(image),
+            request_config,
             job_name=name,
             channels=channels,
             output_path=output_path,
@@ -258,10 +263,110 @@ class EstimatorBase:
             role_arn=role_arn,
             region=session.boto_region_name,
             extra=extra,
+            rule_sources=rule_sources,
         )
+        self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
         self.latest_training_job = TrainingJob.start_new(session, request)
         if wait:
             self.latest_training_job.wait(logs=logs)
+
+    # --- Debugger -------------------------------------------------------------------------
+
+    def _check_debugger(self, config: TrainingConfig, region: str, image_uri: str) -> None:
+        """Region- and job-dependent Debugger checks, before any upload or call."""
+        from .debugger import DebuggerHookConfig, Rule
+        from .debugger.request import check_region, split_rules
+        from .debugger.sources import check_local_sources
+
+        asked = self._config
+        if config.is_local:
+            if (
+                asked.rules
+                or isinstance(asked.debugger_hook_config, DebuggerHookConfig)
+                or (asked.tensorboard_output_config or asked.profiler_config)
+            ):
+                warnings.warn(
+                    "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            return
+        if asked.debugger_hook_config is not False and config.debugger_hook_config is False:
+            # the estimator turned the hook off: Debugger cannot follow this job (e.g. parameter
+            # server, or checkpointing with distributed training); asking for it is an error
+            why = "Debugger cannot follow this job (parameter server distribution, or checkpointing)"
+            if isinstance(asked.debugger_hook_config, DebuggerHookConfig):
+                raise ValidationError("debugger_hook_config", asked.debugger_hook_config, "None or False", hint=why)
+            debugger_rules = [rule for rule in asked.rules or () if isinstance(rule, Rule)]
+            if debugger_rules:
+                raise ValidationError(
+                    "rules", debugger_rules[0].name, "no Debugger rules (ProfilerRule is fine)", hint=why
+                )
+        check_region(
+            region=region,
+            rules=config.rules,
+            debugger_hook_config=config.debugger_hook_config,
+            profiler_config=config.profiler_config,
+            disable_profiler=config.disable_profiler,
+        )
+        check_local_sources(config.rules)
+        if "xgboost" not in image_uri:
+            from .debugger._table import fact
+
+            xgboost_only = set(fact("xgboost_only_rules"))
+            for rule in split_rules(config.rules)[0]:
+                if rule.is_builtin and rule.rule_parameters.get("rule_to_invoke") in xgboost_only:
+                    warnings.warn(
+                        f"rule {rule.name} only works with the XGBoost algorithm, and this job's image is {image_uri}",
+                        UserWarning,
+                        stacklevel=4,
+                    )
+
+    def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:
+        if config.is_local or not config.rules:
+            return {}
+        from .debugger.sources import upload_rule_sources
+
+        return upload_rule_sources(self.sagemaker_session, config.rules)
+
+    def _latest_job_name(self, what: str) -> str:
+        job: TrainingJob | None = self.latest_training_job
+        if job is None:
+            raise ValidationError(
+                "latest_training_job", None, "an estimator that has been fit or attached", hint=f"no {what} yet"
+            )
+        return job.name
+
+    def latest_job_debugger_artifacts_path(self) -> str | None:
+        """Where the Debugger hook saved tensors: ``s3://.../<job>/debug-output`` (None without a hook)."""
+        from .debugger.request import artifacts_path
+
+        name = self._latest_job_name("Debugger artifacts")
+        return artifacts_path(self.__dict__.get("_debugger_fields") or {}, name, "debugger")
+
+    def latest_job_tensorboard_artifacts_path(self) -> str | None:
+        """Where TensorBoard data went: ``s3://.../<job>/tensorboard-output`` (None without a config)."""
+        from .debugger.request import artifacts_path
+
+        name = self._latest_job_name("TensorBoard artifacts")
+        return artifacts_path(self.__dict__.get("_debugger_fields") or {}, name, "tensorboard")
+
+    def latest_job_profiler_artifacts_path(self) -> str | None:
+        """Where the profiler wrote: ``s3://.../<job>/profiler-output`` (None when it was disabled)."""
+        from .debugger.request import artifacts_path
+
+        name = self._latest_job_name("profiler artifacts")
+        return artifacts_path(self.__dict__.get("_debugger_fields") or {}, name, "profiler")
+
+    def rule_job_summary(self) -> list[dict[str, Any]]:
+        """Every rule's evaluation status now (one DescribeTrainingJob): ``est.rule_job_summary()``.
+
+        Debugger rules first, then profiler rules, as in DescribeTrainingJob's
+        ``DebugRuleEvaluationStatuses`` / ``ProfilerRuleEvaluationStatuses``.
+        """
+        self._latest_job_name("rule evaluations")
+        job: TrainingJob = self.latest_training_job
+        return job.rule_job_summary()
 
     # --- after training -------------------------------------------------------------
 
@@ -330,6 +435,9 @@ class EstimatorBase:
                 params.pop("tags", None)
         params = {key: value for key, value in params.items() if value is not None}
         estimator = cls(sagemaker_session=sagemaker_session, **params)
+        estimator.__dict__["_debugger_fields"] = {
+            key: description[key] for key in DEBUGGER_FIELDS if key in description
+        }
         estimator.__dict__["latest_training_job"] = job
         estimator.__dict__["_current_job_name"] = training_job_name
         estimator.__dict__["_attached_inputs"] = cls._user_inputs(

@@ -26,6 +26,8 @@ from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
 LOG_MODES = {"All": True, "Training": True, "Rules": False, "None": False, True: True, False: False, None: False}
+#: log modes that print Debugger/profiler rule status changes and the rule summary
+RULE_LOG_MODES = frozenset({"All", "Rules", True})
 # fields whose equality shows a job found under our name was created by our own request
 _OWNERSHIP_FIELDS = ("RoleArn", "HyperParameters", "OutputDataConfig", "StoppingCondition")
 
@@ -139,15 +141,32 @@ class TrainingJob:
 
     # --- wait ----------------------------------------------------------------------
 
-    def wait(self, logs: str | bool | None = "All", *, printer: Printer | None = None) -> dict[str, Any]:
+    def rule_job_summary(self) -> list[dict[str, Any]]:
+        """The job's Debugger then profiler rule evaluation statuses (one DescribeTrainingJob)."""
+        from .debugger.status import rule_statuses
+
+        return rule_statuses(self.describe())
+
+    def wait(
+        self, logs: str | bool | None = "All", *, printer: Printer | None = None, wait_for_rules: bool = False
+    ) -> dict[str, Any]:
         """Block until the job ends; with ``logs`` print status transitions and every host's log lines.
 
         Completed returns the description; Failed raises ``JobFailedError``; Stopped warns
-        and returns (a stopped spot job may still have produced a model).
+        and returns (a stopped spot job may still have produced a model). With ``"All"`` or
+        ``"Rules"``, Debugger/profiler rule status changes are printed as they happen and a
+        rule summary at the end (``"Rules"`` prints only those). Rules still evaluating when
+        the job ends are not waited for, as in the official SDK, unless ``wait_for_rules=True``.
         """
         if logs not in LOG_MODES:
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        if not isinstance(wait_for_rules, bool):
+            raise ValidationError("wait_for_rules", wait_for_rules, "True or False")
+        from .debugger.status import RuleStatusTracker, rules_finished, summary_lines
+
         out = printer or _print
+        show_rules = logs in RULE_LOG_MODES
+        rules = RuleStatusTracker()
         tailer: LogTailer | None = None
         if LOG_MODES[logs]:
             tailer = LogTailer(
@@ -165,6 +184,9 @@ class TrainingJob:
                 for transition in transitions[state["transitions"] :]:
                     out(_format_transition(transition))
             state["transitions"] = len(transitions)
+            if show_rules:
+                for line in rules.changes(description):
+                    out(line)
             if tailer is not None:
                 if tailer._expected is None:
                     tailer._expected = (description.get("ResourceConfig") or {}).get("InstanceCount")
@@ -178,6 +200,12 @@ class TrainingJob:
                 wait=self.polling.intervals(),
                 sleep=self.polling.sleep,
             )(poll_once)
+            if wait_for_rules and description.get("TrainingJobStatus") != "Failed" and not rules_finished(description):
+                description = Retrying(
+                    retry=retry_if_result(lambda d: not rules_finished(d)),
+                    wait=self.polling.intervals(),
+                    sleep=self.polling.sleep,
+                )(poll_once)
         except KeyboardInterrupt:
             local = getattr(self.sagemaker_session, "local_mode", False)
             where = ", sagemaker_session=LocalSession()" if local else ""
@@ -187,6 +215,9 @@ class TrainingJob:
                 f"Stop it with: Estimator.attach({self.job_name!r}{where}, wait=False).latest_training_job.stop()"
             )
             raise
+        if show_rules:
+            for line in summary_lines(description, waited_for_rules=wait_for_rules):
+                out(line)
         return self._finish(description, tailer, out if LOG_MODES[logs] else _quiet)
 
     def _finish(self, description: dict[str, Any], tailer: LogTailer | None, out: Printer) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from typing import Any
 import attrs
 
 from . import _validation as v
-from .debugger import debugger_request_fields
+from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig, debugger_request_fields
+from .debugger.request import check_rules, check_settings
+from .debugger.request import config_kwargs_from_description as debugger_kwargs_from_description
 from .errors import ValidationError
 from .inputs import INPUT_MODES
 
@@ -97,8 +99,11 @@ class TrainingConfig:
     container_arguments: list[str] | None = attrs.field(default=None, validator=v.str_list())
     training_repository_access_mode: str | None = attrs.field(default=None, validator=v.one_of(("Platform", "Vpc")))
     training_repository_credentials_provider_arn: str | None = attrs.field(default=None, validator=v.optional_str)
-    debugger_hook_config: bool | None = attrs.field(default=None, validator=v.optional_bool)
+    debugger_hook_config: DebuggerHookConfig | bool | None = attrs.field(default=None)
     disable_profiler: bool = attrs.field(default=False, validator=v.optional_bool)
+    rules: list[RuleBase] | None = attrs.field(default=None, converter=check_rules)
+    tensorboard_output_config: TensorBoardOutputConfig | None = attrs.field(default=None)
+    profiler_config: ProfilerConfig | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
         if self.instance_groups is not None:
@@ -155,6 +160,14 @@ class TrainingConfig:
         for key in self.hyperparameters:
             if not isinstance(key, str):
                 raise ValidationError("hyperparameters", key, "string hyperparameter names")
+        check_settings(
+            rules=self.rules,
+            debugger_hook_config=self.debugger_hook_config,
+            tensorboard_output_config=self.tensorboard_output_config,
+            profiler_config=self.profiler_config,
+            disable_profiler=self.disable_profiler,
+            instance_type=self.instance_type,
+        )
 
     @property
     def is_local(self) -> bool:
@@ -197,13 +210,15 @@ def build_training_request(
     role_arn: str | None = None,
     region: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    rule_sources: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The CreateTrainingJob request for ``config`` (``client.create_training_job(**request)``).
 
     ``output_path`` and ``role_arn`` are passed resolved (default bucket, role name -> ARN)
     so this stays free of I/O; ``hyperparameters`` arrive encoded (generic and framework
     estimators encode differently); ``region`` decides the Debugger/profiler defaults (none
-    in local mode); ``extra`` merges further top-level fields.
+    in local mode); ``extra`` merges further top-level fields; ``rule_sources`` maps local
+    custom-rule sources to where they were uploaded.
     """
     v.check_job_name("job_name", job_name)
     algorithm: dict[str, Any] = {"TrainingImage": config.image_uri, "TrainingInputMode": config.input_mode}
@@ -303,6 +318,12 @@ def build_training_request(
                 output_path=output_path,
                 debugger_hook_config=config.debugger_hook_config,
                 disable_profiler=config.disable_profiler,
+                rules=config.rules,
+                tensorboard_output_config=config.tensorboard_output_config,
+                profiler_config=config.profiler_config,
+                instance_type=config.instance_type,
+                job_name=job_name,
+                rule_sources=rule_sources,
             )
         )
     if extra:
@@ -349,8 +370,7 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
         "environment": dict(description["Environment"]) if description.get("Environment") else None,
         "max_retry_attempts": (description.get("RetryStrategy") or {}).get("MaximumRetryAttempts"),
         "model_channel_name": model_channel_name,
-        "debugger_hook_config": None if description.get("DebugHookConfig") else False,
-        "disable_profiler": bool((description.get("ProfilerConfig") or {}).get("DisableProfiler", False)),
+        **debugger_kwargs_from_description(description),
     }
     image_config = algorithm.get("TrainingImageConfig")
     if image_config:

@@ -45,6 +45,9 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "tests" / "data" / "official"
 CASES_FILE = DATA_DIR / "cases.json"
+#: Further case files captured when ``--cases`` is not given. Debugger cases live apart because
+#: the generic replay tests build every case of cases.json with plain JSON kwargs.
+EXTRA_CASES_FILES = [DATA_DIR / "debugger_cases.json"]
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -573,8 +576,35 @@ def _isolate_environment(tmp: Path) -> None:
     )
 
 
+DEBUGGER_CLASSES = (
+    "Rule",
+    "ProfilerRule",
+    "DebuggerHookConfig",
+    "CollectionConfig",
+    "TensorBoardOutputConfig",
+    "ProfilerConfig",
+)
+
+
+def _debugger_factory(name: str) -> Callable[..., Any] | None:
+    """Debugger specs: "Rule.sagemaker", "ProfilerRule.custom", "DebuggerHookConfig", "rule_configs.<name>"."""
+    import sagemaker.debugger
+
+    if name.startswith("rule_configs."):
+        return getattr(sagemaker.debugger.rule_configs, name.split(".", 1)[1])
+    owner, _, method = name.partition(".")
+    if owner not in DEBUGGER_CLASSES:
+        return None
+    cls = getattr(sagemaker.debugger, owner)
+    return getattr(cls, method) if method else cls
+
+
 def _resolve(spec: Any) -> Any:
-    """Turn {"__type__": "TrainingInput", ...} specs (recursively) into SDK objects."""
+    """Turn {"__type__": "TrainingInput", ...} specs (recursively) into SDK objects.
+
+    Debugger objects too (``_debugger_factory``); ``"__args__": [...]`` gives positional
+    arguments (``rule_configs.ActionList``).
+    """
     import sagemaker.inputs
 
     types: dict[str, Callable[..., Any]] = {
@@ -584,8 +614,12 @@ def _resolve(spec: Any) -> Any:
     }
     if isinstance(spec, dict):
         if "__type__" in spec:
-            kwargs = {k: _resolve(v) for k, v in spec.items() if k != "__type__"}
-            return types[spec["__type__"]](**kwargs)
+            kwargs = {k: _resolve(v) for k, v in spec.items() if k not in ("__type__", "__args__")}
+            args = [_resolve(v) for v in spec.get("__args__", [])]
+            factory = types.get(spec["__type__"]) or _debugger_factory(spec["__type__"])
+            if factory is None:
+                raise KeyError(spec["__type__"])
+            return factory(*args, **kwargs)
         return {k: _resolve(v) for k, v in spec.items()}
     if isinstance(spec, list):
         return [_resolve(v) for v in spec]
@@ -750,6 +784,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ensure_junk_files()
     cases = json.loads(args.cases.read_text())
+    case_files = {c["name"]: args.cases for c in cases}
+    if args.cases == CASES_FILE:  # the default: every case file of the fixture folder
+        for extra in EXTRA_CASES_FILES:
+            if extra.exists():
+                more = json.loads(extra.read_text())
+                cases += more
+                case_files.update({c["name"]: extra for c in more})
     if args.only:
         unknown = set(args.only) - {c["name"] for c in cases}
         if unknown:
@@ -758,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [c for c in cases if c["name"] in args.only]
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(capture, c, args.cases, args.out): c["name"] for c in cases}
+        futures = {pool.submit(capture, c, case_files[c["name"]], args.out): c["name"] for c in cases}
         for fut in concurrent.futures.as_completed(futures):
             name = futures[fut]
             try:

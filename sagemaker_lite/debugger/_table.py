@@ -30,7 +30,10 @@ def debugger_rules() -> dict[str, Any]:
 
 def debugger_rule_by_invoked_name() -> dict[str, tuple[str, dict[str, Any]]]:
     """``rule_to_invoke -> (function name, entry)``: how attach recognises a built-in rule."""
-    return {entry["rule_parameters"].get("rule_to_invoke", entry["name"]): (fn, entry) for fn, entry in debugger_rules().items()}
+    return {
+        entry["rule_parameters"].get("rule_to_invoke", entry["name"]): (fn, entry)
+        for fn, entry in debugger_rules().items()
+    }
 
 
 def profiler_rules() -> dict[str, Any]:

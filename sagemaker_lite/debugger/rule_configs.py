@@ -171,7 +171,9 @@ def _check_profiler_value(parameter: str, value: Any, check: str) -> None:
 
 def _report_parameters(given: dict[str, Any]) -> dict[str, Any]:
     """ProfilerReport takes ``<rule>_<parameter>`` keys for the rules it runs, e.g. ``CPUBottleneck_threshold``."""
-    rules = {name.lower(): (name, spec) for name, spec in profiler_rules().items() if not spec.get("sub_rule_parameters")}
+    rules = {
+        name.lower(): (name, spec) for name, spec in profiler_rules().items() if not spec.get("sub_rule_parameters")
+    }
     for key, value in given.items():
         rule, _, parameter = key.partition("_")
         if not parameter or rule.lower() not in rules:

@@ -1,0 +1,64 @@
+"""SageMaker Debugger: rules, the Debugger hook, TensorBoard output and profiling, in the v2 dialect.
+
+    from sagemaker_lite.debugger import (CollectionConfig, DebuggerHookConfig, ProfilerConfig,
+                                         ProfilerRule, Rule, TensorBoardOutputConfig, rule_configs)
+
+    est = TensorFlow(
+        entry_point="train.py", framework_version="2.13", py_version="py310",
+        role=role, instance_count=1, instance_type="ml.p3.2xlarge",
+        rules=[Rule.sagemaker(rule_configs.exploding_tensor()),
+               ProfilerRule.sagemaker(rule_configs.ProfilerReport())],
+        debugger_hook_config=DebuggerHookConfig(collection_configs=[CollectionConfig("losses")]),
+        tensorboard_output_config=TensorBoardOutputConfig("s3://bucket/tensorboard"),
+        profiler_config=ProfilerConfig(system_monitor_interval_millis=500),
+    )
+    est.fit(...)                     # rule statuses are printed while waiting
+    est.rule_job_summary()           # [{"RuleConfigurationName": ..., "RuleEvaluationStatus": ...}]
+
+The same module paths and names as the official ``sagemaker.debugger``. The built-in rule
+table ships as data (``data/rules.json``, from the published ``smdebug-rulesconfig`` facts)
+rather than as a dependency. Request rendering is pure (``request``); see docs/debugger.md.
+"""
+
+from __future__ import annotations
+
+from . import rule_configs
+from .configs import CollectionConfig, DebuggerHookConfig, ProfilerConfig, TensorBoardOutputConfig
+from .request import (
+    DEBUGGER_FIELDS,
+    debugger_request_fields,
+    instance_type_supports_profiler,
+    region_supports_debugger,
+    region_supports_profiler,
+)
+from .rules import DEFAULT_RULE_EVALUATOR_IMAGE, ProfilerRule, Rule, RuleBase
+
+#: the image URI registry's name for the rule evaluator images (``image_uris.retrieve("debugger", region)``)
+framework_name = "debugger"
+
+
+def get_rule_container_image_uri(name: str | None, region: str) -> str:
+    """The Debugger rule evaluator image for ``region``: ``get_rule_container_image_uri(None, "us-west-2")``."""
+    from .request import rule_evaluator_image
+
+    return rule_evaluator_image(region)
+
+
+__all__ = [
+    "DEBUGGER_FIELDS",
+    "DEFAULT_RULE_EVALUATOR_IMAGE",
+    "CollectionConfig",
+    "DebuggerHookConfig",
+    "ProfilerConfig",
+    "ProfilerRule",
+    "Rule",
+    "RuleBase",
+    "TensorBoardOutputConfig",
+    "debugger_request_fields",
+    "framework_name",
+    "get_rule_container_image_uri",
+    "instance_type_supports_profiler",
+    "region_supports_debugger",
+    "region_supports_profiler",
+    "rule_configs",
+]

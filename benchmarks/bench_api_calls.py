@@ -29,12 +29,13 @@ from support.moto_server import MotoServer  # noqa: E402
 RESULT = HERE / "results" / "api_calls.md"
 
 
-def probe(python: Path | str, which: str, server: MotoServer) -> dict[str, Any]:
+def probe(python: Path | str, which: str, server: MotoServer, flow: str = "fit") -> dict[str, Any]:
     server.reset()
+    server.queue_invoke_endpoint_results([{"Body": "4.2", "ContentType": "text/csv"}] * 2, region="us-west-2")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({"AWS_ENDPOINT_URL": server.url, "AWS_EC2_METADATA_DISABLED": "true",
                 "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"})
-    out = subprocess.run([str(python), str(HERE / "fit_calls_probe.py"), which, server.url], env=env,
+    out = subprocess.run([str(python), str(HERE / "fit_calls_probe.py"), which, server.url, flow], env=env,
                          capture_output=True, text=True, check=True, timeout=600)
     line = next(x for x in reversed(out.stdout.splitlines()) if x.startswith("RESULT "))
     return dict(json.loads(line[len("RESULT ") :]))
@@ -45,6 +46,8 @@ def main() -> None:
     with MotoServer() as server:
         lite = probe(sys.executable, "lite", server)
         theirs = probe(official, "official", server)
+        lite_full = probe(sys.executable, "lite", server, "full")
+        theirs_full = probe(official, "official", server, "full")
     rows = []
     for name, result in (("sagemaker_lite", lite), (f"sagemaker {OFFICIAL_VERSION}", theirs)):
         counts = Counter(result["calls"])
@@ -63,10 +66,23 @@ def main() -> None:
     ]
     for name, total, ops, seconds, slept, n_sleeps, gets in rows:
         lines.append(f"| {name} | {total} | {ops} | {seconds:.3f} | {slept:.1f} | {n_sleeps} | {gets} |")
+    lines += [
+        "",
+        "## The whole flow: fit -> wait -> deploy -> predict -> delete_model -> delete_endpoint",
+        "",
+        "| SDK | AWS calls | client seconds (no sleeps) | seconds it would sleep | sleeps |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in (("sagemaker_lite", lite_full), (f"sagemaker {OFFICIAL_VERSION}", theirs_full)):
+        lines.append(f"| {name} | {len(result['calls'])} | {result['seconds']:.3f} | {sum(result['sleeps']):.1f} "
+                     f"| {len(result['sleeps'])} |")
+    lines += ["", f"Whole flow, official / lite: {len(theirs_full['calls']) / len(lite_full['calls']):.2f}x calls, "
+              f"{theirs_full['seconds'] / lite_full['seconds']:.2f}x client time; official sleeps "
+              f"{sum(theirs_full['sleeps']):.0f} s more.", ""]
     lines += ["", f"Ratio of calls (official / lite): {rows[1][1] / rows[0][1]:.2f}x; "
               f"client time (official / lite): {rows[1][3] / rows[0][3]:.2f}x", "",
-              "sagemaker_lite's calls: STS (account id, once per Session), HeadBucket + CreateBucket (bucket made",
-              "once), CreateTrainingJob, then status and log polling. moto completes the job at once, so polling",
+              "sagemaker_lite's calls: STS (account id, once per Session), CreateBucket (which doubles as the existence",
+              "check), CreateTrainingJob, then status and log polling. moto completes the job at once, so polling",
               "is one DescribeTrainingJob here.", "", "## Machine", "",
               f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
               f"- platform: {platform.platform()}", f"- CPU count: {os.cpu_count()}",

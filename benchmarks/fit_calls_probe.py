@@ -42,7 +42,8 @@ def main() -> None:
         from sagemaker_lite.estimator import Estimator
 
         session: Any = Session(boto_session=boto, endpoint_url=url)
-        Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session).fit("s3://in-bucket/train")
+        estimator: Any = Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session)
+        estimator.fit("s3://in-bucket/train")
     else:
         import requests
 
@@ -55,10 +56,18 @@ def main() -> None:
         from sagemaker.estimator import Estimator as OfficialEstimator
 
         session = sagemaker.Session(boto_session=boto)
-        OfficialEstimator(IMAGE, ROLE, instance_count=1, instance_type="ml.m5.large",
-                          sagemaker_session=session).fit("s3://in-bucket/train")
+        estimator = OfficialEstimator(IMAGE, ROLE, instance_count=1, instance_type="ml.m5.large",
+                                      sagemaker_session=session)
+        estimator.fit("s3://in-bucket/train")
+    fit_calls = len(calls)
+    if len(sys.argv) > 3 and sys.argv[3] == "full":
+        predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+        result = predictor.predict(b"1.0,2.0,3.0")
+        assert result, result
+        predictor.delete_model()  # before delete_endpoint: the official SDK finds the model via the config
+        predictor.delete_endpoint()
     elapsed = time.perf_counter() - started
-    print("\nRESULT " + json.dumps({"calls": calls, "sleeps": sleeps, "seconds": elapsed, "http_gets": http_gets}))
+    print("\nRESULT " + json.dumps({"fit_calls": fit_calls, "calls": calls, "sleeps": sleeps, "seconds": elapsed, "http_gets": http_gets}))
 
 
 if __name__ == "__main__":

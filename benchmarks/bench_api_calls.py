@@ -33,10 +33,22 @@ def probe(python: Path | str, which: str, server: MotoServer, flow: str = "fit")
     server.reset()
     server.queue_invoke_endpoint_results([{"Body": "4.2", "ContentType": "text/csv"}] * 2, region="us-west-2")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"AWS_ENDPOINT_URL": server.url, "AWS_EC2_METADATA_DISABLED": "true",
-                "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"})
-    out = subprocess.run([str(python), str(HERE / "fit_calls_probe.py"), which, server.url, flow], env=env,
-                         capture_output=True, text=True, check=True, timeout=600)
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": server.url,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": "/nonexistent",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        }
+    )
+    out = subprocess.run(
+        [str(python), str(HERE / "fit_calls_probe.py"), which, server.url, flow],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     line = next(x for x in reversed(out.stdout.splitlines()) if x.startswith("RESULT "))
     return dict(json.loads(line[len("RESULT ") :]))
 
@@ -51,13 +63,22 @@ def main() -> None:
     rows = []
     for name, result in (("sagemaker_lite", lite), (f"sagemaker {OFFICIAL_VERSION}", theirs)):
         counts = Counter(result["calls"])
-        rows.append((name, len(result["calls"]), ", ".join(f"{op} x{n}" for op, n in counts.items()),
-                     result["seconds"], sum(result["sleeps"]), len(result["sleeps"]), len(result["http_gets"])))
+        rows.append(
+            (
+                name,
+                len(result["calls"]),
+                ", ".join(f"{op} x{n}" for op, n in counts.items()),
+                result["seconds"],
+                sum(result["sleeps"]),
+                len(result["sleeps"]),
+                len(result["http_gets"]),
+            )
+        )
     lines = [
         "# AWS calls for a first fit(): sagemaker_lite vs official SDK v2",
         "",
         "One run, both SDKs against the same moto server on 127.0.0.1: generic Estimator (xgboost image),",
-        "default bucket not yet created, `fit(\"s3://in-bucket/train\")` with wait and logs. Sleeps are recorded,",
+        'default bucket not yet created, `fit("s3://in-bucket/train")` with wait and logs. Sleeps are recorded,',
         "not slept, so client seconds exclude them; they are reported separately.",
         "",
         "| SDK | AWS calls | calls by operation | client seconds (no sleeps) | seconds it would sleep | sleeps "
@@ -74,19 +95,34 @@ def main() -> None:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for name, result in (("sagemaker_lite", lite_full), (f"sagemaker {OFFICIAL_VERSION}", theirs_full)):
-        lines.append(f"| {name} | {len(result['calls'])} | {result['seconds']:.3f} | {sum(result['sleeps']):.1f} "
-                     f"| {len(result['sleeps'])} |")
-    lines += ["", f"Whole flow, official / lite: {len(theirs_full['calls']) / len(lite_full['calls']):.2f}x calls, "
-              f"{theirs_full['seconds'] / lite_full['seconds']:.2f}x client time; official sleeps "
-              f"{sum(theirs_full['sleeps']):.0f} s more.", ""]
-    lines += ["", f"Ratio of calls (official / lite): {rows[1][1] / rows[0][1]:.2f}x; "
-              f"client time (official / lite): {rows[1][3] / rows[0][3]:.2f}x", "",
-              "sagemaker_lite's calls: STS (account id, once per Session), CreateBucket (which doubles as the existence",
-              "check), CreateTrainingJob, then status and log polling. moto completes the job at once, so polling",
-              "is one DescribeTrainingJob here.", "", "## Machine", "",
-              f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
-              f"- platform: {platform.platform()}", f"- CPU count: {os.cpu_count()}",
-              f"- Python: {platform.python_version()}", ""]
+        lines.append(
+            f"| {name} | {len(result['calls'])} | {result['seconds']:.3f} | {sum(result['sleeps']):.1f} "
+            f"| {len(result['sleeps'])} |"
+        )
+    lines += [
+        "",
+        f"Whole flow, official / lite: {len(theirs_full['calls']) / len(lite_full['calls']):.2f}x calls, "
+        f"{theirs_full['seconds'] / lite_full['seconds']:.2f}x client time; official sleeps "
+        f"{sum(theirs_full['sleeps']):.0f} s more.",
+        "",
+    ]
+    lines += [
+        "",
+        f"Ratio of calls (official / lite): {rows[1][1] / rows[0][1]:.2f}x; "
+        f"client time (official / lite): {rows[1][3] / rows[0][3]:.2f}x",
+        "",
+        "sagemaker_lite's calls: STS (account id, once per Session), CreateBucket (which doubles as the existence",
+        "check), CreateTrainingJob, then status and log polling. moto completes the job at once, so polling",
+        "is one DescribeTrainingJob here.",
+        "",
+        "## Machine",
+        "",
+        f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
+        f"- platform: {platform.platform()}",
+        f"- CPU count: {os.cpu_count()}",
+        f"- Python: {platform.python_version()}",
+        "",
+    ]
     RESULT.write_text("\n".join(lines))
     print("\n".join(lines))
 

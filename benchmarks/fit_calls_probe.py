@@ -26,8 +26,9 @@ def main() -> None:
 
     calls: list[str] = []
     boto = boto3.Session(region_name="us-west-2", aws_access_key_id="moto", aws_secret_access_key="moto")
-    boto.events.register("before-call", lambda model, **_: calls.append(f"{model.service_model.service_name}."
-                                                                          f"{model.name}"))
+    boto.events.register(
+        "before-call", lambda model, **_: calls.append(f"{model.service_model.service_name}.{model.name}")
+    )
     original_client = boto.client
 
     def client_to_moto(service: str, *args: Any, **kwargs: Any) -> Any:
@@ -56,8 +57,9 @@ def main() -> None:
         from sagemaker.estimator import Estimator as OfficialEstimator
 
         session = sagemaker.Session(boto_session=boto)
-        estimator = OfficialEstimator(IMAGE, ROLE, instance_count=1, instance_type="ml.m5.large",
-                                      sagemaker_session=session)
+        estimator = OfficialEstimator(
+            IMAGE, ROLE, instance_count=1, instance_type="ml.m5.large", sagemaker_session=session
+        )
         estimator.fit("s3://in-bucket/train")
     fit_calls = len(calls)
     if len(sys.argv) > 3 and sys.argv[3] == "full":
@@ -67,7 +69,12 @@ def main() -> None:
         predictor.delete_model()  # before delete_endpoint: the official SDK finds the model via the config
         predictor.delete_endpoint()
     elapsed = time.perf_counter() - started
-    print("\nRESULT " + json.dumps({"fit_calls": fit_calls, "calls": calls, "sleeps": sleeps, "seconds": elapsed, "http_gets": http_gets}))
+    print(
+        "\nRESULT "
+        + json.dumps(
+            {"fit_calls": fit_calls, "calls": calls, "sleeps": sleeps, "seconds": elapsed, "http_gets": http_gets}
+        )
+    )
 
 
 if __name__ == "__main__":

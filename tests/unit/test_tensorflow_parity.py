@@ -133,3 +133,24 @@ def test_fit_then_deploy_matches_official() -> None:
     deploy_calls = [(c.operation, c.params) for c in fake.aws.calls[before:] if c.service == "sagemaker"]
     assert deploy_calls == expected_from_official(official_calls("tf-deploy", "deploy"))
     assert predictor.endpoint_name == "tf-endpoint"
+
+
+def test_v1_spelling_of_a_seed_snippet_builds_the_same_request() -> None:
+    """The v1 notebook dialect (train_instance_*, script_mode=True) sends what tf-file's v2 spelling sends."""
+    import warnings
+
+    case = CASES["tf-file"]
+    fixture = json.loads((OFFICIAL / "tf-file.json").read_text())
+    official_create = next(c["params"] for c in fixture["calls"] if c["operation"] == "CreateTrainingJob")
+    kwargs = dict(case["kwargs"])
+    kwargs["train_instance_count"] = kwargs.pop("instance_count")
+    kwargs["train_instance_type"] = kwargs.pop("instance_type")
+    aws = fake_aws()
+    with_uploads(aws)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = TensorFlow(sagemaker_session=Session(boto_session=aws.boto_session()), script_mode=True, **kwargs)
+    assert sum(issubclass(w.category, DeprecationWarning) for w in caught) == 3
+    est.set_hyperparameters(**case["hyperparameters"])
+    est.fit(build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"])
+    assert aws.params_of("CreateTrainingJob")[0] == expected_request(official_create, case)

@@ -288,7 +288,7 @@ class EstimatorBase:
                 warnings.warn(
                     "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode",
                     UserWarning,
-                    stacklevel=4,
+                    stacklevel=3,
                 )
             return
         if asked.debugger_hook_config is not False and config.debugger_hook_config is False:
@@ -319,7 +319,7 @@ class EstimatorBase:
                     warnings.warn(
                         f"rule {rule.name} only works with the XGBoost algorithm, and this job's image is {image_uri}",
                         UserWarning,
-                        stacklevel=4,
+                        stacklevel=3,
                     )
 
     def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:

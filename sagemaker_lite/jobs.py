@@ -180,18 +180,23 @@ class TrainingJob:
         def poll_once() -> dict[str, Any]:
             description = self.describe()
             transitions = description.get("SecondaryStatusTransitions") or []
+            # status lines and log lines of this round, printed in time order (a fast job's
+            # "Completed" must not come before the output that led to it)
+            lines: list[tuple[float, int, str]] = []
             if LOG_MODES[logs]:
                 for transition in transitions[state["transitions"] :]:
-                    out(_format_transition(transition))
+                    lines.append((_millis(transition.get("StartTime")), len(lines), _format_transition(transition)))
             state["transitions"] = len(transitions)
-            if show_rules:
-                for line in rules.changes(description):
-                    out(line)
             if tailer is not None:
                 if tailer._expected is None:
                     tailer._expected = (description.get("ResourceConfig") or {}).get("InstanceCount")
                 for event in tailer.poll(final=description.get("TrainingJobStatus") in TERMINAL_STATUSES):
-                    out(tailer.format(event))
+                    lines.append((float(event.timestamp), len(lines), tailer.format(event)))
+            for _, _, line in sorted(lines):
+                out(line)
+            if show_rules:
+                for line in rules.changes(description):
+                    out(line)
             return description
 
         try:
@@ -244,6 +249,11 @@ class TrainingJob:
             console_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.console_url(),
             logs_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.logs_url(),
         )
+
+
+def _millis(moment: Any) -> float:
+    """Epoch milliseconds of a datetime (what CloudWatch timestamps are), 0 when unknown."""
+    return float(moment.timestamp() * 1000) if hasattr(moment, "timestamp") else 0.0
 
 
 def _quiet(_: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import IMAGE, ROLE
+from support.offline import IMAGE, ROLE
 from support.scripted import ScriptedAWS
 
 from sagemaker_lite import Session

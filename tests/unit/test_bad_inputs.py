@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import IMAGE, ROLE, CallRecorder
+from support.offline import IMAGE, ROLE, CallRecorder
 
 from sagemaker_lite import Session
 from sagemaker_lite.errors import ValidationError

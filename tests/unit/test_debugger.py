@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from conftest import IMAGE, ROLE, CallRecorder
+from support.offline import IMAGE, ROLE, CallRecorder
 from test_training_request import base_request, estimator, expect_create
 
 from sagemaker_lite import Session

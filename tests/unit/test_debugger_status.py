@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from conftest import IMAGE, ROLE
+from support.offline import IMAGE, ROLE
 from support.scripted import ScriptedAWS
 
 from sagemaker_lite import Session

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import IMAGE, ROLE, CallRecorder
+from support.offline import IMAGE, ROLE, CallRecorder
 
 from sagemaker_lite import Session
 from sagemaker_lite.errors import ValidationError

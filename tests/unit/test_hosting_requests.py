@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import ROLE, fake_boto_session
+from support.offline import ROLE, fake_boto_session
 
 from sagemaker_lite import Session
 from sagemaker_lite._retry import PollingPolicy

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import IMAGE, ROLE
+from support.offline import IMAGE, ROLE
 
 from sagemaker_lite import Session
 from sagemaker_lite.estimator import Estimator

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import IMAGE, ROLE
+from support.offline import IMAGE, ROLE
 from support.scripted import ScriptedAWS
 
 from sagemaker_lite import Session

@@ -234,10 +234,10 @@ def safe_extract(archive: PathOrFile, target_dir: str | os.PathLike[str]) -> lis
                 else:
                     source_path, mode = None, member.mode & 0o111
                 makedirs(os.path.dirname(dest))
-                if os.path.islink(dest):
-                    os.unlink(dest)
-                existed = os.path.exists(dest)
-                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+                existed = os.path.lexists(dest)
+                if os.path.islink(dest) or (existed and not os.path.isdir(dest)):
+                    os.unlink(dest)  # a new inode: never write through a symlink or a hard link
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
                 with os.fdopen(os.open(dest, flags, 0o600), "wb") as out:
                     if not existed:
                         created.append(dest)

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .redact import redact
+
 
 class SageMakerLiteError(Exception):
     """Base class of every exception sagemaker_lite raises on purpose."""
@@ -39,7 +41,7 @@ class ValidationError(SageMakerLiteError, ValueError):
         self.value = value
         self.allowed = allowed
         self.hint = hint
-        message = f"{parameter}={value!r} is not valid: expected {allowed}"
+        message = f"{parameter}={redact(repr(value))} is not valid: expected {allowed}"
         if hint:
             message += f". {hint}"
         super().__init__(message)
@@ -83,11 +85,11 @@ class JobFailedError(UnexpectedStatusError):
         logs_url: str = "",
     ) -> None:
         self.job_name = job_name
-        self.failure_reason = failure_reason
-        self.last_log_lines = list(last_log_lines)
+        self.failure_reason = redact(failure_reason)
+        self.last_log_lines = [redact(line) for line in last_log_lines]
         self.console_url = console_url
         self.logs_url = logs_url
-        parts = [f"Training job {job_name} failed: {failure_reason or '(no FailureReason given)'}"]
+        parts = [f"Training job {job_name} failed: {self.failure_reason or '(no FailureReason given)'}"]
         if self.last_log_lines:
             parts.append("Last log lines:")
             parts.extend(f"  {line}" for line in self.last_log_lines)
@@ -103,9 +105,9 @@ class EndpointFailedError(UnexpectedStatusError):
 
     def __init__(self, endpoint_name: str, failure_reason: str, *, console_url: str = "") -> None:
         self.endpoint_name = endpoint_name
-        self.failure_reason = failure_reason
+        self.failure_reason = redact(failure_reason)
         self.console_url = console_url
-        message = f"Endpoint {endpoint_name} failed: {failure_reason or '(no FailureReason given)'}"
+        message = f"Endpoint {endpoint_name} failed: {self.failure_reason or '(no FailureReason given)'}"
         if console_url:
             message += f"\nConsole: {console_url}"
         super().__init__(message, resource_name=endpoint_name, status="Failed", allowed_statuses=("InService",))
@@ -124,7 +126,7 @@ class PartialFailureError(SageMakerLiteError):
         if self.created:
             lines.append("Created before the failure: " + ", ".join(f"{kind} {name}" for kind, name in self.created))
             lines.append(f"Clean up with: {cleanup}")
-        super().__init__("\n".join(lines))
+        super().__init__(redact("\n".join(lines)))
 
 
 class LocalModeError(SageMakerLiteError):

@@ -35,6 +35,7 @@ from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, as_input, channels_from_inputs, inputs_from_channels
 from .jobs import TrainingJob
 from .naming import base_name_from_image, name_from_base
+from .redact import redact
 from .training import (
     TrainingConfig,
     build_training_request,
@@ -101,7 +102,7 @@ class EstimatorBase:
                 default = default.factory()
             if value != default:
                 shown.append(f"{field.name}={value!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        return redact(f"{type(self).__name__}({', '.join(shown)})")
 
     @property
     def sagemaker_session(self) -> Any:

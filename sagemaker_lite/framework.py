@@ -108,6 +108,8 @@ class Framework(EstimatorBase):
                 )
             return Path(entry).name
         if config.source_dir.startswith("s3://"):
+            if not config.source_dir.endswith(".tar.gz"):
+                raise ValidationError("source_dir", config.source_dir, "an existing directory or an s3://…tar.gz URI")
             return entry  # the archive is the user's; nothing local to check
         source = Path(config.source_dir)
         if not source.is_dir():

@@ -88,6 +88,11 @@ def _capture_options(_: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         raise ValidationError(attribute.name, value, "a list of 'REQUEST' and/or 'RESPONSE'")
 
 
+def _required_bool(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(attribute.name, value, "True or False")
+
+
 @attrs.frozen
 class DataCaptureConfig:
     """Capture requests/responses to S3: ``DataCaptureConfig(True, sampling_percentage=50, destination_s3_uri=...)``.
@@ -95,7 +100,7 @@ class DataCaptureConfig:
     Without ``destination_s3_uri``, captures go to ``s3://<default bucket>/model-monitor/data-capture``.
     """
 
-    enable_capture: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    enable_capture: bool = attrs.field(validator=_required_bool)
     sampling_percentage: int = attrs.field(default=20, validator=v.int_between(0, 100))
     destination_s3_uri: str | None = attrs.field(default=None, validator=v.s3_uri())
     kms_key_id: str | None = attrs.field(default=None, validator=v.optional_str)

@@ -35,6 +35,11 @@ def _s3_or_file(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.check_s3_uri(attribute.name, value, allow_file=True)
 
 
+def _shuffle_config(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, ShuffleConfig):
+        raise ValidationError(attribute.name, value, "a ShuffleConfig(seed) or None")
+
+
 @attrs.frozen
 class ShuffleConfig:
     """``ShuffleConfig(seed=42)``: shuffle S3 object order each epoch (Pipe mode, ShardedByS3Key)."""
@@ -62,9 +67,7 @@ class TrainingInput:
     input_mode: str | None = attrs.field(default=None, validator=v.one_of(INPUT_MODES))
     attribute_names: list[str] | None = attrs.field(default=None, validator=v.str_list())
     target_attribute_name: str | None = attrs.field(default=None, validator=v.optional_str)
-    shuffle_config: ShuffleConfig | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(ShuffleConfig))
-    )
+    shuffle_config: ShuffleConfig | None = attrs.field(default=None, validator=_shuffle_config)
 
     def __attrs_post_init__(self) -> None:
         if self.attribute_names and self.s3_data_type != "AugmentedManifestFile":

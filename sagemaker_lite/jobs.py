@@ -22,6 +22,7 @@ from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
 from .errors import JobFailedError, ValidationError
 from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter
+from .redact import redact
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
@@ -164,7 +165,11 @@ class TrainingJob:
             raise ValidationError("wait_for_rules", wait_for_rules, "True or False")
         from .debugger.status import RuleStatusTracker, rules_finished, summary_lines
 
-        out = printer or _print
+        raw_out = printer or _print
+
+        def out(line: str) -> None:
+            raw_out(redact(line))
+
         show_rules = logs in RULE_LOG_MODES
         rules = RuleStatusTracker()
         tailer: LogTailer | None = None
@@ -240,7 +245,7 @@ class TrainingJob:
                 "(stopped by request, or max_run/max_wait reached)."
             )
             out(message)
-            LOGGER.warning(message)
+            LOGGER.warning(redact(message))
             return description
         raise JobFailedError(
             self.job_name,

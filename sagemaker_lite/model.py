@@ -47,6 +47,7 @@ from .hosting import (
     production_variant,
 )
 from .naming import base_name_from_image, name_from_base
+from .redact import redact
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
 
@@ -212,7 +213,9 @@ class Model:
 
     def __repr__(self) -> str:
         shown = [f"{f.name}={getattr(self._config, f.name)!r}" for f in attrs.fields(type(self._config))]
-        return f"{type(self).__name__}({', '.join(s for s in shown if not s.endswith(('=None', '={}', '=False')))})"
+        return redact(
+            f"{type(self).__name__}({', '.join(s for s in shown if not s.endswith(('=None', '={}', '=False')))})"
+        )
 
     @property
     def sagemaker_session(self) -> Any:
@@ -319,11 +322,15 @@ class Model:
         self._check_ready(deploy)
         code_files = self._config.code_files()
         self._check_artifact()
+        if deploy.is_local and self.__dict__.get("_sagemaker_session") is None:
+            from .local import LocalSession
+
+            self.sagemaker_session = LocalSession()
         session = self.sagemaker_session
         if deploy.is_local and not getattr(session, "local_mode", False):
             raise LocalModeError(
-                f"instance_type={deploy.instance_type!r} needs a local-mode session, which this version does not "
-                "include yet; use an 'ml.*' instance type"
+                f"instance_type={deploy.instance_type!r} needs a local-mode session: pass "
+                "sagemaker_session=sagemaker_lite.local.LocalSession(), or use an 'ml.*' instance type"
             )
         region = session.boto_region_name
         image = self._image_for(deploy, region)

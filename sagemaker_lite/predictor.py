@@ -40,14 +40,19 @@ MAX_INFERENCE_ID = 64
 
 def check_codecs(serializer: Any, deserializer: Any) -> None:
     """Serializers need ``serialize`` and a ``CONTENT_TYPE``; deserializers ``deserialize`` and ``ACCEPT``."""
-    if serializer is not None and not (
-        callable(getattr(serializer, "serialize", None)) and isinstance(getattr(serializer, "CONTENT_TYPE", None), str)
+    if serializer is not None and (
+        isinstance(serializer, type)
+        or not (
+            callable(getattr(serializer, "serialize", None))
+            and isinstance(getattr(serializer, "CONTENT_TYPE", None), str)
+        )
     ):
         raise ValidationError(
             "serializer", serializer, "a serializer object such as sagemaker_lite.serializers.JSONSerializer()"
         )
-    if deserializer is not None and not (
-        callable(getattr(deserializer, "deserialize", None)) and getattr(deserializer, "ACCEPT", None)
+    if deserializer is not None and (
+        isinstance(deserializer, type)
+        or not (callable(getattr(deserializer, "deserialize", None)) and getattr(deserializer, "ACCEPT", None))
     ):
         raise ValidationError(
             "deserializer",

@@ -27,5 +27,12 @@ def get_image_uri(region_name: str, repo_name: str, repo_version: str = "1") -> 
         "sagemaker_lite.image_uris.retrieve(framework, region, version)",
     )
     from .. import image_uris
+    from ..errors import ValidationError
 
-    return image_uris.retrieve(framework=repo_name, region=region_name, version=repo_version)
+    try:
+        return image_uris.retrieve(framework=repo_name, region=region_name, version=repo_version)
+    except ValidationError as exc:
+        names = {"framework": "repo_name", "region": "region_name", "version": "repo_version"}
+        if exc.parameter not in names:
+            raise
+        raise ValidationError(names[exc.parameter], exc.value, exc.allowed, hint=exc.hint) from None

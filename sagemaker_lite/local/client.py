@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import LocalModeError
 from . import contract
+from .hosting import LocalHostingMixin
 from .job import TERMINAL, LocalTrainingJob
 from .store import DEFAULT_REGION, client_error, default_root, jobs_dir, pid_alive, read_record
 
@@ -123,8 +124,11 @@ def _metadata() -> dict[str, Any]:
     return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
-class LocalSageMakerClient:
+class LocalSageMakerClient(LocalHostingMixin):
     """Training-job calls of ``boto3.client("sagemaker")``, run on this machine.
+
+    The hosting calls (``create_model`` ... ``delete_endpoint``) come from ``LocalHostingMixin``
+    (hosting.py): endpoints are TensorFlow Serving-compatible servers on 127.0.0.1.
 
     ``LocalSageMakerClient(root=Path(...), s3_client_factory=lambda: session.s3_client)``;
     ``LocalSession`` builds one for you. ``stop_timeout`` is how long a stopped job's
@@ -267,6 +271,9 @@ class LocalSageMakerClient:
         """The Tags of a local job's CreateTrainingJob request (``attach`` restores them)."""
         validate_parameters("ListTags", params)
         arn = str(params["ResourceArn"])
+        hosting_tags = self._hosting_tags(arn)
+        if hosting_tags is not None:
+            return {"Tags": hosting_tags, "ResponseMetadata": _metadata()}
         name = arn.rsplit("/", 1)[-1]
         for candidate in ([name] if (jobs_dir(self.root) / name).is_dir() else []) or _names_by_lower(self.root, name):
             record = read_record(jobs_dir(self.root) / candidate / "description.json")

@@ -1,4 +1,4 @@
-"""LocalSession: a Session whose SageMaker and CloudWatch Logs clients are this machine.
+"""LocalSession: a Session whose SageMaker, SageMaker Runtime and CloudWatch Logs clients are this machine.
 
     from sagemaker_lite.local import LocalSession
     from sagemaker_lite.estimator import Estimator
@@ -98,8 +98,8 @@ class LocalSession(Session):
         return self._root
 
     def client(self, service: str) -> Any:
-        """``sagemaker`` and ``logs`` are local; every other service is real boto3."""
-        if service not in ("sagemaker", "logs"):
+        """``sagemaker``, ``sagemaker-runtime`` and ``logs`` are local; every other service is real boto3."""
+        if service not in ("sagemaker", "sagemaker-runtime", "logs"):
             return super().client(service)
         client = self._clients.get(service)
         if client is not None:
@@ -116,6 +116,10 @@ class LocalSession(Session):
                         s3_client_factory=lambda: self.s3_client,
                         stop_timeout=self.stop_timeout,
                     )
+                elif service == "sagemaker-runtime":
+                    from .runtime import LocalRuntimeClient
+
+                    client = LocalRuntimeClient(root=self.root, region_name=self.region_name)
                 else:
                     from .logs import LocalLogsClient
 

@@ -1,0 +1,347 @@
+"""The hosting half of ``LocalSageMakerClient``: models, endpoint configs and endpoints on this machine.
+
+    client = LocalSageMakerClient()
+    client.create_model(ModelName="m", PrimaryContainer={"Image": ..., "ModelDataUrl": "file:///.../model.tar.gz"})
+    client.create_endpoint_config(EndpointConfigName="e", ProductionVariants=[{..., "ModelName": "m"}])
+    client.create_endpoint(EndpointName="e", EndpointConfigName="e")
+    client.describe_endpoint(EndpointName="e")["EndpointStatus"]      # Creating -> InService
+
+``Model.deploy`` sends these same requests to boto3's client or to this one (DESIGN.md
+principle 2). Requests are validated by botocore's ``ParamValidator`` against the
+SageMaker service model (no ``ExecutionRoleArn`` needed), responses have the service's
+shapes, and errors its codes and messages (``ValidationException`` "Could not find
+model ..." / "Cannot create already existing endpoint ..."), which ``endpoints.py`` relies
+on to adopt or skip resources. Resources live in this interpreter (an endpoint is a
+process it started), shared by every client over the same root; an endpoint's server
+runs as ``endpoint.LocalEndpoint`` describes. Serving needs TensorFlow: without it,
+``create_model`` raises ``LocalModeError`` at once (before ``deploy`` creates anything),
+as it does for an image that is not a TensorFlow Serving image.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import LocalModeError
+from .endpoint import LocalEndpoint, now
+from .store import LOCAL_ACCOUNT, client_error, private_dir
+
+TENSORFLOW_MISSING = (
+    "local endpoints serve TensorFlow SavedModels with TensorFlow itself, which is not installed: "
+    "pip install sagemaker_lite[tensorflow]"
+)
+
+
+class _Hosting:
+    """Hosting resources of one local root, for this interpreter."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.models: dict[str, dict[str, Any]] = {}
+        self.configs: dict[str, dict[str, Any]] = {}
+        self.endpoints: dict[str, LocalEndpoint] = {}
+        self.tags: dict[str, list[dict[str, str]]] = {}
+
+
+_STATE: dict[str, _Hosting] = {}
+_STATE_LOCK = threading.Lock()
+
+
+def hosting_state(root: Path) -> _Hosting:
+    with _STATE_LOCK:
+        return _STATE.setdefault(str(root), _Hosting())
+
+
+def _arn(region: str, kind: str, name: str) -> str:
+    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:{kind}/{name.lower()}"
+
+
+def _metadata() -> dict[str, Any]:
+    from .client import _metadata as metadata
+
+    return metadata()
+
+
+def _validate(operation: str, params: dict[str, Any]) -> None:
+    from .client import validate_parameters
+
+    validate_parameters(operation, params)
+
+
+def _not_found(kind: str, arn: str, operation: str) -> Exception:
+    return client_error("ValidationException", f'Could not find {kind} "{arn}".', operation)
+
+
+def _exists(kind: str, arn: str, operation: str) -> Exception:
+    return client_error("ValidationException", f'Cannot create already existing {kind} "{arn}".', operation)
+
+
+def is_tensorflow_serving_image(image: str) -> bool:
+    repository = image.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    return "tensorflow" in repository.lower()
+
+
+def _container(model: dict[str, Any]) -> dict[str, Any]:
+    return dict(model.get("PrimaryContainer") or (model.get("Containers") or [{}])[0])
+
+
+def _check_servable(name: str, model: dict[str, Any]) -> None:
+    """``LocalModeError`` at once for what a local endpoint cannot serve (before anything is created)."""
+    image = str(_container(model).get("Image", ""))
+    if not is_tensorflow_serving_image(image):
+        raise LocalModeError(
+            f"model {name}: local endpoints run TensorFlow Serving models only (image {image!r} is not a "
+            "TensorFlow inference image); deploy a TensorFlowModel, or use an 'ml.*' instance type"
+        )
+    if importlib.util.find_spec("tensorflow") is None:
+        raise LocalModeError(TENSORFLOW_MISSING)
+
+
+def _list(items: list[dict[str, Any]], params: dict[str, Any], key: str, name_field: str) -> dict[str, Any]:
+    if params.get("NameContains"):
+        items = [i for i in items if params["NameContains"] in i[name_field]]
+    if params.get("StatusEquals"):
+        items = [i for i in items if i.get("EndpointStatus") == params["StatusEquals"]]
+    for field, after in (("CreationTimeAfter", True), ("CreationTimeBefore", False)):
+        bound = params.get(field)
+        if bound is not None:
+            items = [i for i in items if (i["CreationTime"] > bound) == after]
+    sort_key = name_field if params.get("SortBy") == "Name" else "CreationTime"
+    if params.get("SortBy") == "Status":
+        sort_key = "EndpointStatus"
+    items.sort(key=lambda i: i[sort_key], reverse=params.get("SortOrder", "Descending") == "Descending")
+    start = int(params.get("NextToken") or 0)
+    size = int(params.get("MaxResults") or 10)
+    result: dict[str, Any] = {key: items[start : start + size]}
+    if start + size < len(items):
+        result["NextToken"] = str(start + size)
+    result["ResponseMetadata"] = _metadata()
+    return result
+
+
+class LocalHostingMixin:
+    """CreateModel ... DeleteEndpoint for ``LocalSageMakerClient`` (which supplies the attributes below)."""
+
+    root: Path
+    region_name: str
+    stop_timeout: float
+    _s3_factory: Callable[[], Any]
+
+    @property
+    def _hosting(self) -> _Hosting:
+        return hosting_state(self.root)
+
+    # --- models ---------------------------------------------------------------------------------
+
+    def create_model(self, **request: Any) -> dict[str, Any]:
+        from .client import PLACEHOLDER_ROLE
+
+        _validate("CreateModel", {**request, "ExecutionRoleArn": request.get("ExecutionRoleArn") or PLACEHOLDER_ROLE})
+        name = request["ModelName"]
+        if not request.get("PrimaryContainer") and not request.get("Containers"):
+            raise client_error("ValidationException", "PrimaryContainer or Containers is required.", "CreateModel")
+        arn = _arn(self.region_name, "model", name)
+        _check_servable(name, request)
+        with self._hosting.lock:
+            if name in self._hosting.models:
+                raise _exists("model", arn, "CreateModel")
+            description: dict[str, Any] = {
+                key: copy.deepcopy(value) for key, value in request.items() if key not in ("Tags", "ExecutionRoleArn")
+            }
+            if request.get("ExecutionRoleArn"):
+                description["ExecutionRoleArn"] = request["ExecutionRoleArn"]
+            description.update(ModelArn=arn, CreationTime=now())
+            description.setdefault("EnableNetworkIsolation", False)
+            self._hosting.models[name] = description
+            self._hosting.tags[arn] = list(request.get("Tags") or [])
+        return {"ModelArn": arn, "ResponseMetadata": _metadata()}
+
+    def describe_model(self, **params: Any) -> dict[str, Any]:
+        _validate("DescribeModel", params)
+        with self._hosting.lock:
+            found = self._hosting.models.get(params["ModelName"])
+        if found is None:
+            raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DescribeModel")
+        return {**copy.deepcopy(found), "ResponseMetadata": _metadata()}
+
+    def delete_model(self, **params: Any) -> dict[str, Any]:
+        _validate("DeleteModel", params)
+        with self._hosting.lock:
+            found = self._hosting.models.pop(params["ModelName"], None)
+        if found is None:
+            raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DeleteModel")
+        self._hosting.tags.pop(found["ModelArn"], None)
+        return {"ResponseMetadata": _metadata()}
+
+    def list_models(self, **params: Any) -> dict[str, Any]:
+        _validate("ListModels", params)
+        with self._hosting.lock:
+            items = [
+                {k: m[k] for k in ("ModelName", "ModelArn", "CreationTime")} for m in self._hosting.models.values()
+            ]
+        return _list(items, params, "Models", "ModelName")
+
+    # --- endpoint configs ---------------------------------------------------------------------------
+
+    def create_endpoint_config(self, **request: Any) -> dict[str, Any]:
+        _validate("CreateEndpointConfig", request)
+        name = request["EndpointConfigName"]
+        arn = _arn(self.region_name, "endpoint-config", name)
+        with self._hosting.lock:
+            if name in self._hosting.configs:
+                raise _exists("endpoint configuration", arn, "CreateEndpointConfig")
+            for variant in request["ProductionVariants"]:
+                model = variant.get("ModelName")
+                if model not in self._hosting.models:
+                    raise _not_found("model", _arn(self.region_name, "model", str(model)), "CreateEndpointConfig")
+            names = [v["VariantName"] for v in request["ProductionVariants"]]
+            if len(set(names)) != len(names):
+                raise client_error("ValidationException", "Variant names must be unique.", "CreateEndpointConfig")
+            description = {key: copy.deepcopy(value) for key, value in request.items() if key != "Tags"}
+            description.update(EndpointConfigArn=arn, CreationTime=now())
+            self._hosting.configs[name] = description
+            self._hosting.tags[arn] = list(request.get("Tags") or [])
+        return {"EndpointConfigArn": arn, "ResponseMetadata": _metadata()}
+
+    def describe_endpoint_config(self, **params: Any) -> dict[str, Any]:
+        _validate("DescribeEndpointConfig", params)
+        name = params["EndpointConfigName"]
+        with self._hosting.lock:
+            found = self._hosting.configs.get(name)
+        if found is None:
+            arn = _arn(self.region_name, "endpoint-config", name)
+            raise _not_found("endpoint configuration", arn, "DescribeEndpointConfig")
+        return {**copy.deepcopy(found), "ResponseMetadata": _metadata()}
+
+    def delete_endpoint_config(self, **params: Any) -> dict[str, Any]:
+        _validate("DeleteEndpointConfig", params)
+        name = params["EndpointConfigName"]
+        with self._hosting.lock:
+            found = self._hosting.configs.pop(name, None)
+        if found is None:
+            arn = _arn(self.region_name, "endpoint-config", name)
+            raise _not_found("endpoint configuration", arn, "DeleteEndpointConfig")
+        self._hosting.tags.pop(found["EndpointConfigArn"], None)
+        return {"ResponseMetadata": _metadata()}
+
+    def list_endpoint_configs(self, **params: Any) -> dict[str, Any]:
+        _validate("ListEndpointConfigs", params)
+        with self._hosting.lock:
+            items = [
+                {k: c[k] for k in ("EndpointConfigName", "EndpointConfigArn", "CreationTime")}
+                for c in self._hosting.configs.values()
+            ]
+        return _list(items, params, "EndpointConfigs", "EndpointConfigName")
+
+    # --- endpoints ------------------------------------------------------------------------------
+
+    def _containers(self, config: dict[str, Any], operation: str) -> dict[str, dict[str, Any]]:
+        """The container of every variant's model, checked for what local serving can run."""
+        containers: dict[str, dict[str, Any]] = {}
+        for variant in config["ProductionVariants"]:
+            name = variant["ModelName"]
+            model = self._hosting.models.get(name)
+            if model is None:
+                raise _not_found("model", _arn(self.region_name, "model", name), operation)
+            _check_servable(name, model)
+            containers[name] = _container(model)
+        return containers
+
+    def create_endpoint(self, **request: Any) -> dict[str, Any]:
+        _validate("CreateEndpoint", request)
+        name, config_name = request["EndpointName"], request["EndpointConfigName"]
+        arn = _arn(self.region_name, "endpoint", name)
+        with self._hosting.lock:
+            if name in self._hosting.endpoints:
+                raise _exists("endpoint", arn, "CreateEndpoint")
+            config = self._hosting.configs.get(config_name)
+            if config is None:
+                config_arn = _arn(self.region_name, "endpoint-config", config_name)
+                raise _not_found("endpoint configuration", config_arn, "CreateEndpoint")
+            containers = self._containers(config, "CreateEndpoint")
+            endpoint = LocalEndpoint(
+                name=name,
+                arn=arn,
+                directory=private_dir(self.root / "endpoints" / name),
+                s3_factory=self._s3_factory,
+                venvs_dir=self.root / "venvs",
+                stop_timeout=self.stop_timeout,
+            )
+            self._hosting.endpoints[name] = endpoint
+            self._hosting.tags[arn] = list(request.get("Tags") or [])
+        endpoint.start(config_name, copy.deepcopy(config), containers)
+        return {"EndpointArn": arn, "ResponseMetadata": _metadata()}
+
+    def _endpoint(self, name: str, operation: str) -> LocalEndpoint:
+        with self._hosting.lock:
+            endpoint = self._hosting.endpoints.get(name)
+        if endpoint is None:
+            raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), operation)
+        return endpoint
+
+    def describe_endpoint(self, **params: Any) -> dict[str, Any]:
+        _validate("DescribeEndpoint", params)
+        description = self._endpoint(params["EndpointName"], "DescribeEndpoint").describe()
+        return {**description, "ResponseMetadata": _metadata()}
+
+    def update_endpoint(self, **request: Any) -> dict[str, Any]:
+        _validate("UpdateEndpoint", request)
+        endpoint = self._endpoint(request["EndpointName"], "UpdateEndpoint")
+        if endpoint.status != "InService":
+            raise client_error(
+                "ValidationException", f'Cannot update in-progress endpoint "{endpoint.arn}".', "UpdateEndpoint"
+            )
+        config_name = request["EndpointConfigName"]
+        with self._hosting.lock:
+            config = self._hosting.configs.get(config_name)
+            if config is None:
+                config_arn = _arn(self.region_name, "endpoint-config", config_name)
+                raise _not_found("endpoint configuration", config_arn, "UpdateEndpoint")
+            containers = self._containers(config, "UpdateEndpoint")
+        endpoint.update(config_name, copy.deepcopy(config), containers)
+        return {"EndpointArn": endpoint.arn, "ResponseMetadata": _metadata()}
+
+    def delete_endpoint(self, **params: Any) -> dict[str, Any]:
+        """Stops the endpoint's servers before returning (SageMaker deletes in the background)."""
+        _validate("DeleteEndpoint", params)
+        name = params["EndpointName"]
+        with self._hosting.lock:
+            endpoint = self._hosting.endpoints.pop(name, None)
+        if endpoint is None:
+            raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), "DeleteEndpoint")
+        self._hosting.tags.pop(endpoint.arn, None)
+        endpoint.delete()
+        return {"ResponseMetadata": _metadata()}
+
+    def list_endpoints(self, **params: Any) -> dict[str, Any]:
+        _validate("ListEndpoints", params)
+        with self._hosting.lock:
+            endpoints = list(self._hosting.endpoints.values())
+        fields = ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus")
+        items = [{k: d[k] for k in fields} for d in (e.describe() for e in endpoints)]
+        return _list(items, params, "Endpoints", "EndpointName")
+
+    def endpoint_url(self, endpoint_name: str, variant_name: str | None = None) -> str:
+        """Local only: ``http://127.0.0.1:<port>`` of an InService endpoint's server (TFS REST, /ping ...)."""
+        endpoint = self._endpoint(endpoint_name, "DescribeEndpoint")
+        server = endpoint.route(variant_name) if variant_name else next(iter(endpoint.servers), None)
+        if server is None or server.port is None or server.state != "InService":
+            raise client_error(
+                "ValidationException", f"Endpoint {endpoint_name} has no InService server for that variant.", "Local"
+            )
+        return f"http://127.0.0.1:{server.port}"
+
+    def _hosting_tags(self, arn: str) -> list[dict[str, str]] | None:
+        """Tags of a local model, endpoint config or endpoint ARN; None for any other ARN."""
+        if not any(f":{kind}/" in arn for kind in ("model", "endpoint-config", "endpoint")):
+            return None
+        with self._hosting.lock:
+            tags = self._hosting.tags.get(arn, self._hosting.tags.get(arn.lower()))
+        if tags is None:
+            raise client_error("ValidationException", "Requested resource not found.", "ListTags")
+        return list(tags)

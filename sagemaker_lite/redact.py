@@ -1,0 +1,175 @@
+"""Mask AWS credentials (and other secrets) in text before it is printed or logged.
+
+    from sagemaker_lite.redact import redact, redact_mapping
+    redact("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    # 'AWS_SECRET_ACCESS_KEY=****'
+    redact("key id AKIAIOSFODNN7EXAMPLE")
+    # 'key id AKIA****************'
+    redact_mapping({"epochs": "10", "api_token": "abc", "nested": {"password": "pw"}})
+    # {'epochs': '10', 'api_token': '****', 'nested': {'password': '****'}}
+
+What is masked, wherever it appears:
+
+* access key ids: ``AKIA``/``ASIA`` (and ``ABIA``/``ACCA``) + 16 upper-case letters or digits; the
+  4-letter prefix is kept (it says which kind of key it was), the rest becomes ``*``;
+* STS session tokens, recognised by the prefixes every AWS session token starts with
+  (``IQoJb3JpZ2lu``, ``FwoGZXIvYXdz``, ``FQoGZXIvYXdz``, ``AQoDYXdz``, ``AgoJb3JpZ2lu``);
+* ``Bearer <token>`` (an HTTP Authorization header) keeps ``Bearer`` only;
+
+and in a key/value context - ``name=value``, ``name: value``, ``"name": "value"`` (JSON or a
+Python repr), ``--name value`` / ``--name=value`` (command lines) and ``"--name", "value"``
+(a JSON list of arguments):
+
+* any value whose NAME says it is secret: it contains ``secret``, ``password``/``passwd``,
+  ``passphrase``, ``api_key``, ``private_key``, or ends in ``token`` - except pagination tokens
+  (``nextToken``) and tokenizer settings (``pad_token``) - so ``aws_secret_access_key``,
+  ``AWS_SESSION_TOKEN``, ``X-Amz-Security-Token``, ``db_password``, ``HF_TOKEN``, ``WANDB_API_KEY``;
+* any value shaped like a secret access key whatever its name: exactly 40 characters of
+  ``A-Z a-z 0-9 / +`` with upper- and lower-case letters and a digit, not starting with ``/``.
+
+Masked values become ``****`` (their length is not kept). Not masked: hex digests (sha1's 40 hex
+characters included: a secret key is mixed-case base64, never all-hex), UUIDs, ARNs, S3 URIs,
+pagination tokens (``nextToken``) and a lone 40-character word outside a key/value context.
+
+``redact`` is pure and idempotent (``redact(redact(s)) == redact(s)``). ``RedactingFilter`` is a
+``logging.Filter`` applying it to every record of a logger or handler it is added to.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["MASK", "RedactingFilter", "is_secret_name", "looks_like_secret_key", "redact", "redact_mapping"]
+
+MASK = "****"
+
+_ACCESS_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+_SESSION_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9/+=])(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AgoJb3JpZ2lu)[A-Za-z0-9/+=]{16,}"
+)
+_SECRET_NAME = re.compile(r"secret|passw(?:or)?d|passphrase|api[_\-.]?key|private[_\-.]?key", re.IGNORECASE)
+_TOKEN_NAME = re.compile(r"token$", re.IGNORECASE)
+#: names ending in "token" that are not credentials: pagination tokens, tokenizer settings
+_NOT_SECRET_TOKEN = re.compile(
+    r"(?:next|continuation|forward|backward|page|pagination|pad|eos|bos|unk|sep|cls|mask|start|end|special)"
+    r"[_\-.]?token$",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(?<![A-Za-z])(?P<scheme>[Bb]earer\s+)[A-Za-z0-9\-._~+/]+=*")
+_SECRET_KEY_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+# "name": "value" / 'name': 'value' / name = "value" (JSON, Python reprs, quoted assignments)
+_QUOTED_VALUE = r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
+_QUOTED = re.compile(rf"""(?P<kq>["']?)(?P<key>{_NAME})(?P=kq)(?P<sep>\s*(?::|=>|=)\s*)""" + _QUOTED_VALUE)
+# name=value / name: value with a bare value (environment lines, query strings, headers). Only names that
+# may be secret are matched as keys here, so that "note: HF_TOKEN=x" is not consumed as note's value.
+_SECRETISH_NAME = (
+    r"[A-Za-z0-9_.\-]*(?i:secret|passw(?:or)?d|passphrase|api[_\-.]?key|private[_\-.]?key)[A-Za-z0-9_.\-]*"
+    r"|[A-Za-z0-9_.\-]*(?i:token)"
+)
+_BARE = re.compile(
+    rf"""(?<![\w.\-])(?P<kq>["']?)(?P<key>{_SECRETISH_NAME})(?P=kq)(?![\w.\-])(?P<sep>\s*(?:=|:)\s*)(?!//)"""
+    r"""(?P<value>[^\s"',;&)}\]]+)"""
+)
+# name=<40 base64 characters> under any name (the secret access key shape), value ending at a delimiter
+_SHAPED = re.compile(
+    rf"""(?<![\w.\-])(?P<kq>["']?)(?P<key>{_NAME})(?P=kq)(?P<sep>\s*(?:=|:)\s*)(?P<value>[A-Za-z0-9/+]{{40}})"""
+    r"""(?![A-Za-z0-9/+=])"""
+)
+# --name value / --name=value (a command line), "--name", "value" (SM_USER_ARGS)
+_ARGUMENT = re.compile(
+    r"""(?P<lead>(?<![\w-])--?)(?P<key>[A-Za-z0-9_][A-Za-z0-9_.\-]*)(?P<sep>=|\s+)(?P<value>(?!-)[^\s"']+)"""
+)
+_LISTED_ARGUMENT = re.compile(
+    r"""(?P<kq>["'])--?(?P<key>[A-Za-z0-9_][A-Za-z0-9_.\-]*)(?P=kq)(?P<sep>\s*,\s*)""" + _QUOTED_VALUE
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for names such as ``aws_secret_access_key``, ``AWS_SESSION_TOKEN``, ``db_password``, ``api_key``,
+    ``HF_TOKEN``; false for ``nextToken``, ``pad_token``, ``max_tokens``, ``kms_key``."""
+    if _SECRET_NAME.search(name):
+        return True
+    return bool(_TOKEN_NAME.search(name)) and not _NOT_SECRET_TOKEN.search(name)
+
+
+def looks_like_secret_key(value: str) -> bool:
+    """True for a 40-character base64 word with upper- and lower-case letters and a digit.
+
+    That is the shape of an AWS secret access key. Not: a 40-character hex digest (sha1: one
+    letter case only), a 40-character identifier without digits, an absolute path or the
+    ``//bucket/key`` of a URI (a leading ``/``).
+    """
+    return (
+        _SECRET_KEY_SHAPE.fullmatch(value) is not None
+        and not value.startswith("/")
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+    )
+
+
+def _masked(key: str, value: str) -> bool:
+    if not value or value == MASK:
+        return False
+    return is_secret_name(key) or looks_like_secret_key(value)
+
+
+def _pair(match: re.Match[str]) -> str:
+    if not _masked(match.group("key"), match.group("value")):
+        return match.group(0)
+    start, end = match.span("value")
+    offset = match.start()
+    text = match.group(0)
+    return text[: start - offset] + MASK + text[end - offset :]
+
+
+def redact(text: str) -> str:
+    """``text`` with credentials and secret values replaced (see the module docstring)."""
+    if not text:
+        return text
+    text = _SESSION_TOKEN.sub(MASK, text)
+    text = _BEARER.sub(lambda m: m.group("scheme") + MASK, text)
+    text = _ACCESS_KEY_ID.sub(lambda m: m.group(1) + "*" * 16, text)
+    text = _LISTED_ARGUMENT.sub(_pair, text)
+    text = _QUOTED.sub(_pair, text)
+    text = _BARE.sub(_pair, text)
+    text = _SHAPED.sub(_pair, text)
+    return _ARGUMENT.sub(_pair, text)
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return redact_mapping(value)
+    if isinstance(value, str):
+        return MASK if _masked(key, value) else redact(value)
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        return [_redact_value(key, item) for item in value]
+    if value is not None and not isinstance(value, bool) and is_secret_name(key):
+        return MASK
+    return value
+
+
+def redact_mapping(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A copy of ``mapping`` (hyperparameters, environment, a request) with secret values masked.
+
+    Values under secret-looking names become ``****`` (whatever their type, booleans and None
+    excepted), secret-shaped
+    strings under any name too, other strings go through ``redact``; nested mappings and lists
+    are handled the same way. Keys are kept.
+    """
+    return {key: _redact_value(str(key), value) for key, value in mapping.items()}
+
+
+class RedactingFilter(logging.Filter):
+    """``logger.addFilter(RedactingFilter())``: every record's message is redacted before output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

@@ -1,0 +1,1 @@
+"""Fault injection between botocore and the moto server (see ``proxy``)."""

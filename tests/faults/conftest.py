@@ -1,0 +1,27 @@
+"""Fault-injection fixtures: a FaultProxy in front of the (reset) moto server, and the slow-test gate.
+
+Tests marked ``slow`` here run only when asked for: ``SAGEMAKER_LITE_SLOW_TESTS=1`` or a ``-m``
+expression that selects ``slow`` (e.g. ``pytest -m slow tests/faults``). Default CI runs the
+fast variants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from support.moto_server import MotoHandle
+
+from .proxy import FaultPlan, FaultProxy
+from .slow import skip_unless_slow_enabled
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    skip_unless_slow_enabled(item)
+
+
+@pytest.fixture
+def proxy(moto: MotoHandle) -> Iterator[FaultProxy]:
+    """A proxy without faults in front of the freshly reset moto server (set a plan with ``set_plan``)."""
+    with FaultProxy(moto.url, FaultPlan(), deadline=900.0) as running:
+        yield running

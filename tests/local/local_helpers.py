@@ -119,7 +119,7 @@ def process_gone(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
-def wait_gone(pids: Iterable[int], timeout: float = 10.0) -> list[int]:
+def wait_gone(pids: Iterable[int], timeout: float = 30.0) -> list[int]:
     """The pids still alive after ``timeout`` (empty when all are gone)."""
     deadline = time.monotonic() + timeout
     alive = list(pids)

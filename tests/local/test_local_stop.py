@@ -110,7 +110,7 @@ def test_interrupting_the_caller_leaves_no_orphans(local_root: Path, tmp_path: P
     try:
         pids = [int(p) for p in wait_for_file(tmp_path / "pids").split()]
         driver.send_signal(sig)
-        output, _ = driver.communicate(timeout=20)
+        output, _ = driver.communicate(timeout=60)
     finally:
         if driver.poll() is None:
             driver.kill()

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential, wait_random
 
 from ._validation import fail
 
@@ -74,6 +73,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def backoff(initial: float, maximum: float, multiplier: float, jitter: float) -> Any:
     """Exponential backoff with additive jitter, from parts every tenacity >= 8.2 has."""
+    from tenacity import wait_exponential, wait_random  # tenacity pulls in asyncio: only when waiting
+
     wait = wait_exponential(multiplier=initial, max=maximum, exp_base=multiplier)
     return wait + wait_random(0, jitter) if jitter > 0 else wait
 
@@ -105,6 +106,8 @@ class PollingPolicy:
 
     def call(self, fn: Callable[[], T]) -> T:
         """Call ``fn``, retrying transient AWS errors with backoff (for describe/list calls)."""
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             wait=backoff(min(1.0, self.maximum), self.maximum, 2.0, self.jitter),

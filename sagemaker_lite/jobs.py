@@ -16,8 +16,6 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tenacity import Retrying, retry_if_exception, retry_if_result, stop_after_attempt
-
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
 from .errors import JobFailedError, ValidationError
@@ -91,6 +89,8 @@ class TrainingJob:
                     return
                 raise
 
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt  # lazy: tenacity imports asyncio
+
         Retrying(
             retry=retry_if_exception(is_transient),
             wait=job.polling.intervals(),
@@ -163,6 +163,8 @@ class TrainingJob:
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
         if not isinstance(wait_for_rules, bool):
             raise ValidationError("wait_for_rules", wait_for_rules, "True or False")
+        from tenacity import Retrying, retry_if_result
+
         from .debugger.status import RuleStatusTracker, rules_finished, summary_lines
 
         raw_out = printer or _print

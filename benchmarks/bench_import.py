@@ -67,7 +67,10 @@ class Row:
     skipped: str | None = None
 
 
-INSIDE = "import time as _t, sys as _s\n_t0 = _t.perf_counter()\n{code}\n_s.stderr.write('IMPORT_SECONDS %r' % (_t.perf_counter() - _t0))"
+INSIDE = (
+    "import time as _t, sys as _s\n_t0 = _t.perf_counter()\n{code}\n"
+    "_s.stderr.write('IMPORT_SECONDS %r' % (_t.perf_counter() - _t0))"
+)
 
 
 def run_once(runner: Runner, code: str) -> tuple[float, int, float]:
@@ -190,8 +193,8 @@ def render(rows: list[Row], base_lite: Sample, base_official: Sample, runs: int,
     lines = [
         "# Import time: sagemaker_lite vs official SageMaker Python SDK",
         "",
-        f"{runs} alternating runs per command, each in a fresh process. \"in-process\" is the import statement "
-        "timed inside the child (perf_counter around it: the figure to compare); \"wall\" is the child's whole "
+        f'{runs} alternating runs per command, each in a fresh process. "in-process" is the import statement '
+        'timed inside the child (perf_counter around it: the figure to compare); "wall" is the child\'s whole '
         "run minus the same interpreter's `python -c pass` median (it includes start-up noise); RSS is the "
         "median of the child's peak RSS (ru_maxrss).",
         "",

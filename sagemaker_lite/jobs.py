@@ -238,7 +238,7 @@ class TrainingJob:
             tailer.poll(final=True)
         billable = description.get("BillableTimeInSeconds")
         if status == "Completed":
-            if billable is not None:
+            if billable:
                 out(f"Training job {self.job_name} completed. Billable seconds: {billable}")
             return description
         if status == "Stopped":

@@ -41,7 +41,7 @@ def test_boston_housing_fit_deploy_predict(tmp_path: Path) -> None:
     session = LocalSession(root=tmp_path / "root", stop_timeout=2.0)
     estimator = TensorFlow(
         entry_point="train.py",
-        source_dir=str(DATA / "boston_tf"),
+        source_dir=str(DATA.parents[1] / "examples" / "boston_tf"),
         framework_version="2.13",
         py_version="py310",
         role=None,

@@ -238,8 +238,8 @@ class TrainingJob:
             tailer.poll(final=True)
         billable = description.get("BillableTimeInSeconds")
         if status == "Completed":
-            if billable:
-                out(f"Training job {self.job_name} completed. Billable seconds: {billable}")
+            suffix = f" Billable seconds: {billable}" if billable else ""  # none locally or on moto
+            out(f"Training job {self.job_name} completed.{suffix}")
             return description
         if status == "Stopped":
             message = (

@@ -22,20 +22,20 @@ and v2 of the official SDK put different parameters in the same positions.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
 
 from . import _validation as v
+from ._configured import ConfigBacked
 from .compat import ESTIMATOR_RENAMES, rename_kwargs
 from .debugger.request import DEBUGGER_FIELDS
+from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
-from .inputs import FileSystemInput, TrainingInput, as_input, channels_from_inputs, inputs_from_channels
+from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
 from .naming import base_name_from_image, name_from_base
-from .redact import redact
 from .training import (
     TrainingConfig,
     build_training_request,
@@ -47,7 +47,7 @@ from .training import (
 EXPERIMENT_CONFIG_KEYS = ("ExperimentName", "TrialName", "TrialComponentDisplayName")
 
 
-class EstimatorBase:
+class EstimatorBase(ConfigBacked):
     """What every estimator shares: configuration, fit, attach, model_data."""
 
     _config_class: ClassVar[type[TrainingConfig]] = TrainingConfig
@@ -72,37 +72,13 @@ class EstimatorBase:
         self.__dict__["_current_job_name"] = None
         self.__dict__["_attached_inputs"] = None
 
-    # --- configuration as attributes ---------------------------------------------------
-
-    def __getattr__(self, name: str) -> Any:
-        config = self.__dict__.get("_config")
-        if config is not None and name in attrs.fields_dict(type(config)):
-            return getattr(config, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        config = self.__dict__.get("_config")
-        if config is not None and name in attrs.fields_dict(type(config)):
-            self.__dict__["_config"] = attrs.evolve(config, **{name: value})
-        else:
-            object.__setattr__(self, name, value)
-
     @property
     def config(self) -> TrainingConfig:
         """The validated settings (frozen; use ``attrs.evolve`` or attribute assignment to vary)."""
         return self._config
 
     def __repr__(self) -> str:
-        defaults = {a.name: a.default for a in attrs.fields(type(self._config))}
-        shown = []
-        for field in attrs.fields(type(self._config)):
-            value = getattr(self._config, field.name)
-            default = defaults[field.name]
-            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            if value != default:
-                shown.append(f"{field.name}={value!r}")
-        return redact(f"{type(self).__name__}({', '.join(shown)})")
+        return self._settings_repr()
 
     @property
     def sagemaker_session(self) -> Any:
@@ -163,29 +139,7 @@ class EstimatorBase:
         return attrs.evolve(self._config, image_uri=image_uri)
 
     def _validate_inputs(self, inputs: Any) -> list[dict[str, Any]]:
-        channels = channels_from_inputs(inputs, input_mode=self._config.input_mode)
-        named = inputs if isinstance(inputs, Mapping) else ({"training": inputs} if inputs is not None else {})
-        for name, value in named.items():
-            item = as_input(value, parameter=f"inputs[{name!r}]")
-            if isinstance(item, FileSystemInput) and not self._config.subnets:
-                raise ValidationError(
-                    f"inputs[{name!r}]",
-                    item,
-                    "a TrainingInput, or subnets and security_group_ids on the estimator",
-                    hint="EFS/FSx channels are reached through the job's VPC",
-                )
-            if isinstance(item, TrainingInput) and item.input_mode == "Pipe" and self._config.is_local:
-                pass  # local mode supports Pipe
-            if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not self._config.is_local:
-                raise ValidationError(
-                    f"inputs[{name!r}]",
-                    item.s3_data,
-                    "an s3:// URI for instance types other than 'local'",
-                    hint="upload it first with session.upload_data(...)",
-                )
-        if self._config.output_path and self._config.output_path.startswith("file://") and not self._config.is_local:
-            raise ValidationError("output_path", self._config.output_path, "an s3:// URI outside local mode")
-        return channels
+        return channels_for_job(inputs, self._config)
 
     def _validate_before_io(self) -> None:
         """Hook: checks of local things (files) that must pass before any upload or call."""
@@ -275,53 +229,9 @@ class EstimatorBase:
 
     def _check_debugger(self, config: TrainingConfig, region: str, image_uri: str) -> None:
         """Region- and job-dependent Debugger checks, before any upload or call."""
-        from .debugger import DebuggerHookConfig, Rule
-        from .debugger.request import check_region, split_rules
-        from .debugger.sources import check_local_sources
+        from .debugger.checks import check_estimator_debugger
 
-        asked = self._config
-        if config.is_local:
-            if (
-                asked.rules
-                or isinstance(asked.debugger_hook_config, DebuggerHookConfig)
-                or (asked.tensorboard_output_config or asked.profiler_config)
-            ):
-                warnings.warn(
-                    "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode",
-                    UserWarning,
-                    stacklevel=3,
-                )
-            return
-        if asked.debugger_hook_config is not False and config.debugger_hook_config is False:
-            # the estimator turned the hook off: Debugger cannot follow this job (e.g. parameter
-            # server, or checkpointing with distributed training); asking for it is an error
-            why = "Debugger cannot follow this job (parameter server distribution, or checkpointing)"
-            if isinstance(asked.debugger_hook_config, DebuggerHookConfig):
-                raise ValidationError("debugger_hook_config", asked.debugger_hook_config, "None or False", hint=why)
-            debugger_rules = [rule for rule in asked.rules or () if isinstance(rule, Rule)]
-            if debugger_rules:
-                raise ValidationError(
-                    "rules", debugger_rules[0].name, "no Debugger rules (ProfilerRule is fine)", hint=why
-                )
-        check_region(
-            region=region,
-            rules=config.rules,
-            debugger_hook_config=config.debugger_hook_config,
-            profiler_config=config.profiler_config,
-            disable_profiler=config.disable_profiler,
-        )
-        check_local_sources(config.rules)
-        if "xgboost" not in image_uri:
-            from .debugger._table import fact
-
-            xgboost_only = set(fact("xgboost_only_rules"))
-            for rule in split_rules(config.rules)[0]:
-                if rule.is_builtin and rule.rule_parameters.get("rule_to_invoke") in xgboost_only:
-                    warnings.warn(
-                        f"rule {rule.name} only works with the XGBoost algorithm, and this job's image is {image_uri}",
-                        UserWarning,
-                        stacklevel=3,
-                    )
+        check_estimator_debugger(self._config, config, region=region, image_uri=image_uri)
 
     def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:
         if config.is_local or not config.rules:
@@ -464,17 +374,12 @@ class EstimatorBase:
         """
         from .model import Model
 
-        if vpc_config_override == "VPC_CONFIG_DEFAULT":
-            subnets, groups = self._config.subnets, self._config.security_group_ids
-            vpc_config = {"Subnets": list(subnets), "SecurityGroupIds": list(groups or [])} if subnets else None
-        else:
-            vpc_config = vpc_config_override
         kwargs.setdefault("enable_network_isolation", self.enable_network_isolation())
         return Model(
             image_uri or self.training_image_uri(),
             self.model_data,
             role or self._config.role,
-            vpc_config=vpc_config,
+            vpc_config=vpc_config_for(self._config, vpc_config_override),
             sagemaker_session=self.sagemaker_session,
             **kwargs,
         )
@@ -506,9 +411,6 @@ class EstimatorBase:
         the estimator's tags are used unless ``tags`` are. Arguments are validated before any
         call; a job started with ``fit(wait=False)`` is waited for first.
         """
-        from .hosting import DeployConfig, check_name
-        from .predictor import check_codecs
-
         deploy_settings: dict[str, Any] = {
             "endpoint_name": endpoint_name,
             "tags": tags,
@@ -519,28 +421,17 @@ class EstimatorBase:
             "model_data_download_timeout": model_data_download_timeout,
             "container_startup_health_check_timeout": container_startup_health_check_timeout,
         }
-        DeployConfig(initial_instance_count=initial_instance_count, instance_type=instance_type, **deploy_settings)
-        check_codecs(serializer, deserializer)
-        check_name("model_name", model_name)
-        job: TrainingJob | None = self.latest_training_job
-        if job is None:
-            raise ValidationError(
-                "model_data", None, "an estimator that has been fit or attached", hint="call fit() before deploy()"
-            )
-        if job.describe(refresh=False).get("TrainingJobStatus") != "Completed":
-            job.wait(logs="None")
-        default_name = name_from_base(self._base_job_name())
-        model = self.create_model(**kwargs)
-        model.name = model_name or default_name
-        deploy_settings.update(endpoint_name=endpoint_name or default_name, tags=tags or self._config.tags)
-        return model.deploy(
+        return deploy_estimator(
+            self,
             initial_instance_count,
             instance_type,
             serializer,
             deserializer,
+            model_name=model_name,
             accelerator_type=accelerator_type,
             wait=wait,
-            **deploy_settings,
+            deploy_settings=deploy_settings,
+            model_kwargs=kwargs,
         )
 
 

@@ -209,6 +209,31 @@ def channels_from_inputs(inputs: Any, *, input_mode: str = "File") -> list[dict[
     return channels
 
 
+def channels_for_job(inputs: Any, config: Any) -> list[dict[str, Any]]:
+    """``channels_from_inputs`` plus the checks that depend on the job's settings (VPC, local mode)."""
+    channels = channels_from_inputs(inputs, input_mode=config.input_mode)
+    named = inputs if isinstance(inputs, Mapping) else ({"training": inputs} if inputs is not None else {})
+    for name, value in named.items():
+        item = as_input(value, parameter=f"inputs[{name!r}]")
+        if isinstance(item, FileSystemInput) and not config.subnets:
+            raise ValidationError(
+                f"inputs[{name!r}]",
+                item,
+                "a TrainingInput, or subnets and security_group_ids on the estimator",
+                hint="EFS/FSx channels are reached through the job's VPC",
+            )
+        if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not config.is_local:
+            raise ValidationError(
+                f"inputs[{name!r}]",
+                item.s3_data,
+                "an s3:// URI for instance types other than 'local'",
+                hint="upload it first with session.upload_data(...)",
+            )
+    if config.output_path and config.output_path.startswith("file://") and not config.is_local:
+        raise ValidationError("output_path", config.output_path, "an s3:// URI outside local mode")
+    return channels
+
+
 def inputs_from_channels(channels: Sequence[Mapping[str, Any]]) -> dict[str, TrainingInput | FileSystemInput]:
     """InputDataConfig channels -> ``{name: TrainingInput | FileSystemInput}`` (for attach)."""
     result: dict[str, TrainingInput | FileSystemInput] = {}

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import attrs
 
 from . import _validation as v
+from ._configured import ConfigBacked
 from .compat import MODEL_RENAMES, rename_kwargs
 from .endpoints import (
     cleanup_call,
@@ -47,7 +48,6 @@ from .hosting import (
     production_variant,
 )
 from .naming import base_name_from_image, name_from_base
-from .redact import redact
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
 
@@ -148,7 +148,7 @@ class ModelConfig:
         return files
 
 
-class Model:
+class Model(ConfigBacked):
     """A model artifact plus the image that serves it (see the module docstring)."""
 
     _config_class: ClassVar[type[ModelConfig]] = ModelConfig
@@ -192,30 +192,12 @@ class Model:
         self.__dict__["endpoint_name"] = None
         self.__dict__["repacked_model_data"] = None
 
-    # --- configuration as attributes (model.name = "x" re-validates) ----------------------
-
-    def __getattr__(self, name: str) -> Any:
-        config = self.__dict__.get("_config")
-        if config is not None and name in attrs.fields_dict(type(config)):
-            return getattr(config, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        config = self.__dict__.get("_config")
-        if config is not None and name in attrs.fields_dict(type(config)):
-            self.__dict__["_config"] = attrs.evolve(config, **{name: value})
-        else:
-            object.__setattr__(self, name, value)
-
     @property
     def config(self) -> ModelConfig:
         return self._config
 
     def __repr__(self) -> str:
-        shown = [f"{f.name}={getattr(self._config, f.name)!r}" for f in attrs.fields(type(self._config))]
-        return redact(
-            f"{type(self).__name__}({', '.join(s for s in shown if not s.endswith(('=None', '={}', '=False')))})"
-        )
+        return self._settings_repr()
 
     @property
     def sagemaker_session(self) -> Any:

@@ -244,17 +244,11 @@ class TensorFlow(Framework):
         ``est.create_model(entry_point="inference.py", source_dir="serve")`` adds pre/post-processing;
         the training entry point is never reused for inference.
         """
+        from ..deploying import vpc_config_for
         from .model import TensorFlowModel
 
         config = self._config
-        if vpc_config_override == "VPC_CONFIG_DEFAULT":
-            vpc_config = (
-                {"Subnets": list(config.subnets), "SecurityGroupIds": list(config.security_group_ids or [])}
-                if config.subnets
-                else None
-            )
-        else:
-            vpc_config = vpc_config_override
+        vpc_config = vpc_config_for(config, vpc_config_override)
         level = config.container_log_level
         if level in (10, 20, 30, 40, 50):
             kwargs.setdefault("container_log_level", level)

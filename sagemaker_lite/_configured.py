@@ -7,17 +7,53 @@ Estimators and models keep their validated settings in one attrs instance; readi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
+from .errors import ValidationError
 from .redact import redact
 
 
 class ConfigBacked:
-    """Attribute access to ``self._config``'s fields; anything else is a normal attribute."""
+    """Attribute access to ``self._config``'s fields; anything else is a normal attribute.
 
+    Also the Session every such object carries: given at construction or created on first use.
+    """
+
+    _config_class: ClassVar[type[Any]]
     _config: Any
+
+    def _set_config(self, settings: dict[str, Any], sagemaker_session: Any) -> None:
+        """Validate ``settings`` into ``_config_class`` (None means "the default"); unknown keywords fail."""
+        settings = {key: value for key, value in settings.items() if value is not None}
+        unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
+        if unknown:
+            name = type(self).__name__
+            raise ValidationError(unknown[0], settings[unknown[0]], f"a keyword {name}() accepts (see help({name}))")
+        self.__dict__["_config"] = self._config_class(**settings)
+        self.__dict__["_sagemaker_session"] = sagemaker_session
+
+    @property
+    def sagemaker_session(self) -> Any:
+        """The Session used for every call; created on first use (not at construction)."""
+        session = self.__dict__.get("_sagemaker_session")
+        if session is None:
+            session = self._default_session()
+            self.__dict__["_sagemaker_session"] = session
+        return session
+
+    @sagemaker_session.setter
+    def sagemaker_session(self, session: Any) -> None:
+        self.__dict__["_sagemaker_session"] = session
+
+    def _default_session(self) -> Any:
+        from .session import Session
+
+        return Session()
+
+    def __repr__(self) -> str:
+        return self._settings_repr()
 
     def __getattr__(self, name: str) -> Any:
         config = self.__dict__.get("_config")

@@ -58,16 +58,7 @@ class EstimatorBase(ConfigBacked):
 
     def __init__(self, *, sagemaker_session: Any = None, **settings: Any) -> None:
         rename_kwargs(settings, ESTIMATOR_RENAMES, owner=type(self).__name__, stacklevel=5)
-        settings = {key: value for key, value in settings.items() if value is not None}  # None = the default
-        unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
-        if unknown:
-            raise ValidationError(
-                unknown[0],
-                settings[unknown[0]],
-                f"a keyword {type(self).__name__}() accepts (see help({type(self).__name__}))",
-            )
-        self.__dict__["_config"] = self._config_class(**settings)
-        self.__dict__["_sagemaker_session"] = sagemaker_session
+        self._set_config(settings, sagemaker_session)
         self.__dict__["latest_training_job"] = None
         self.__dict__["_current_job_name"] = None
         self.__dict__["_attached_inputs"] = None
@@ -76,22 +67,6 @@ class EstimatorBase(ConfigBacked):
     def config(self) -> TrainingConfig:
         """The validated settings (frozen; use ``attrs.evolve`` or attribute assignment to vary)."""
         return self._config
-
-    def __repr__(self) -> str:
-        return self._settings_repr()
-
-    @property
-    def sagemaker_session(self) -> Any:
-        """The Session used for every call; created on first use (not at construction)."""
-        session = self.__dict__.get("_sagemaker_session")
-        if session is None:
-            session = self._default_session()
-            self.__dict__["_sagemaker_session"] = session
-        return session
-
-    @sagemaker_session.setter
-    def sagemaker_session(self, session: Any) -> None:
-        self.__dict__["_sagemaker_session"] = session
 
     def _default_session(self) -> Any:
         if self._config.is_local:

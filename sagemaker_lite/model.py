@@ -180,38 +180,14 @@ class Model(ConfigBacked):
             vpc_config=dict(vpc_config) if isinstance(vpc_config, Mapping) else vpc_config,
             enable_network_isolation=enable_network_isolation,
         )
-        settings = {key: value for key, value in settings.items() if value is not None}
-        unknown = sorted(set(settings) - set(attrs.fields_dict(self._config_class)))
-        if unknown:
-            raise ValidationError(
-                unknown[0], settings[unknown[0]], f"a keyword {type(self).__name__}() accepts (see help(...))"
-            )
-        self.__dict__["_config"] = self._config_class(**settings)
+        self._set_config(settings, sagemaker_session)
         self.__dict__["predictor_cls"] = predictor_cls
-        self.__dict__["_sagemaker_session"] = sagemaker_session
         self.__dict__["endpoint_name"] = None
         self.__dict__["repacked_model_data"] = None
 
     @property
     def config(self) -> ModelConfig:
         return self._config
-
-    def __repr__(self) -> str:
-        return self._settings_repr()
-
-    @property
-    def sagemaker_session(self) -> Any:
-        session = self.__dict__.get("_sagemaker_session")
-        if session is None:
-            from .session import Session
-
-            session = Session()
-            self.__dict__["_sagemaker_session"] = session
-        return session
-
-    @sagemaker_session.setter
-    def sagemaker_session(self, session: Any) -> None:
-        self.__dict__["_sagemaker_session"] = session
 
     # --- hooks for framework models -------------------------------------------------------
 

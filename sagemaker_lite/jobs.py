@@ -19,11 +19,12 @@ from typing import Any
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
 from .errors import JobFailedError, ValidationError
-from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter
+from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
 from .redact import redact
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
+DESCRIBE_RATE = 10.0  # DescribeTrainingJob calls per second per Session, across all its jobs
 LOG_MODES = {"All": True, "Training": True, "Rules": False, "None": False, True: True, False: False, None: False}
 #: log modes that print Debugger/profiler rule status changes and the rule summary
 RULE_LOG_MODES = frozenset({"All", "Rules", True})
@@ -113,8 +114,16 @@ class TrainingJob:
     # --- describe / stop -----------------------------------------------------------
 
     def describe(self, refresh: bool = True) -> dict[str, Any]:
-        """DescribeTrainingJob (transient errors retried with backoff)."""
+        """DescribeTrainingJob (transient errors retried with backoff).
+
+        Calls from every job of one Session share a rate limit (DESCRIBE_RATE per second), so
+        many jobs finishing together poll in a steady stream instead of a burst that invites
+        throttling; local mode is not limited.
+        """
         if refresh or self._description is None:
+            if not getattr(self.sagemaker_session, "local_mode", False):
+                limiter = session_limiter(self.sagemaker_session, "DescribeTrainingJob", DESCRIBE_RATE)
+                limiter.acquire(sleep=self.polling.sleep)
             self._description = dict(
                 self.polling.call(lambda: self._client.describe_training_job(TrainingJobName=self.job_name))
             )

@@ -57,17 +57,23 @@ class RateLimiter:
             return True
 
 
-def describe_log_streams_limiter(session: Any) -> RateLimiter:
-    """The Session's shared DescribeLogStreams limiter (2 TPS, well under the 5 TPS account limit)."""
-    limiter = getattr(session, "_describe_log_streams_limiter", None)
+def session_limiter(session: Any, name: str, rate: float) -> RateLimiter:
+    """The Session's shared limiter called ``name`` (state lives on the Session, never in the module)."""
+    limiters = session.__dict__.setdefault("_rate_limiters", {}) if hasattr(session, "__dict__") else {}
+    limiter = limiters.get(name)
     if limiter is None:
         lock = getattr(session, "_lock", None) or threading.Lock()
         with lock:
-            limiter = getattr(session, "_describe_log_streams_limiter", None)
+            limiter = limiters.get(name)
             if limiter is None:
-                limiter = RateLimiter(2.0)
-                session._describe_log_streams_limiter = limiter
+                limiter = RateLimiter(rate)
+                limiters[name] = limiter
     return limiter
+
+
+def describe_log_streams_limiter(session: Any) -> RateLimiter:
+    """The Session's shared DescribeLogStreams limiter (2 TPS, well under the 5 TPS account limit)."""
+    return session_limiter(session, "DescribeLogStreams", 2.0)
 
 
 class LogTailer:

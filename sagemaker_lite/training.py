@@ -17,8 +17,8 @@ import attrs
 
 from . import _validation as v
 from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig, debugger_request_fields
+from .debugger.attach import config_kwargs_from_description as debugger_kwargs_from_description
 from .debugger.request import check_rules, check_settings
-from .debugger.request import config_kwargs_from_description as debugger_kwargs_from_description
 from .errors import ValidationError
 from .inputs import INPUT_MODES
 

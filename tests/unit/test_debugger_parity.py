@@ -25,7 +25,8 @@ from test_tensorflow_parity import with_uploads
 import sagemaker_lite.debugger as debugger
 from sagemaker_lite import Session
 from sagemaker_lite.debugger import rule_configs
-from sagemaker_lite.debugger.request import DEBUGGER_FIELDS, config_kwargs_from_description, debugger_request_fields
+from sagemaker_lite.debugger.attach import config_kwargs_from_description
+from sagemaker_lite.debugger.request import DEBUGGER_FIELDS, debugger_request_fields
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
 from sagemaker_lite.tensorflow import TensorFlow

@@ -72,21 +72,26 @@ def _debugger_rule(config: Mapping[str, Any], job_name: str | None) -> Rule:
             instance_type=placement["instance_type"],
             volume_size_in_gb=placement["volume_size_in_gb"],
         )
+    return Rule.custom(
+        **_custom_kwargs(config, parameters, placement), other_trials_s3_input_paths=trials or None, actions=actions
+    )
+
+
+def _custom_kwargs(config: Mapping[str, Any], parameters: dict[str, Any], placement: Mapping[str, Any]) -> Any:
+    """``Rule.custom`` / ``ProfilerRule.custom`` keyword arguments from a rule configuration (pops the source)."""
     source = parameters.pop(SOURCE_PARAMETER, None)
     rule_to_invoke = parameters.pop("rule_to_invoke", None) if source else None
-    return Rule.custom(
-        config["RuleConfigurationName"],
-        config["RuleEvaluatorImage"],
-        placement["instance_type"],
-        placement["volume_size_in_gb"],
-        source=source,
-        rule_to_invoke=rule_to_invoke,
-        container_local_output_path=placement["container_local_output_path"],
-        s3_output_path=placement["s3_output_path"],
-        other_trials_s3_input_paths=trials or None,
-        rule_parameters=parameters or None,
-        actions=actions,
-    )
+    return {
+        "name": config["RuleConfigurationName"],
+        "image_uri": config["RuleEvaluatorImage"],
+        "instance_type": placement["instance_type"],
+        "volume_size_in_gb": placement["volume_size_in_gb"],
+        "source": source,
+        "rule_to_invoke": rule_to_invoke,
+        "container_local_output_path": placement["container_local_output_path"],
+        "s3_output_path": placement["s3_output_path"],
+        "rule_parameters": parameters or None,
+    }
 
 
 def _trial_index(key: str) -> int:
@@ -117,19 +122,7 @@ def _profiler_rule(config: Mapping[str, Any]) -> ProfilerRule:
             name = config["RuleConfigurationName"]
             return ProfilerRule.sagemaker(base, name=None if name == invoked else name, **placement)
         parameters["rule_to_invoke"] = invoked
-    source = parameters.pop(SOURCE_PARAMETER, None)
-    rule_to_invoke = parameters.pop("rule_to_invoke", None) if source else None
-    return ProfilerRule.custom(
-        config["RuleConfigurationName"],
-        config["RuleEvaluatorImage"],
-        placement["instance_type"],
-        placement["volume_size_in_gb"],
-        source=source,
-        rule_to_invoke=rule_to_invoke,
-        container_local_output_path=placement["container_local_output_path"],
-        s3_output_path=placement["s3_output_path"],
-        rule_parameters=parameters or None,
-    )
+    return ProfilerRule.custom(**_custom_kwargs(config, parameters, placement))
 
 
 def config_kwargs_from_description(description: Mapping[str, Any]) -> dict[str, Any]:

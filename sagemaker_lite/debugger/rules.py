@@ -229,19 +229,20 @@ class Rule(RuleBase):
         ``Rule.custom("MyRule", image, "ml.t3.medium", 30, source="my_rule.py", rule_to_invoke="MyRule")``.
         A local ``source`` is uploaded at ``fit()`` to ``s3://<default bucket>/[<prefix>/]<name>/<digest>/<file>``.
         """
-        _check_placement(name, instance_type, volume_size_in_gb, container_local_output_path, s3_output_path)
-        c.optional_text("image_uri", image_uri)
-        if image_uri is None:
-            raise ValidationError("image_uri", image_uri, "the ECR URI of your rule evaluator image")
-        _check_source(source, rule_to_invoke)
+        source_parameters = _check_custom(
+            name,
+            image_uri,
+            instance_type,
+            volume_size_in_gb,
+            source,
+            rule_to_invoke,
+            container_local_output_path,
+            s3_output_path,
+        )
         user = c.string_map("rule_parameters", rule_parameters) or {}
         _check_no_action_json(user)
         _check_actions(actions)
-        parameters = _other_trials(other_trials_s3_input_paths)
-        if source:
-            parameters[SOURCE_PARAMETER] = source
-            parameters["rule_to_invoke"] = str(rule_to_invoke)
-        parameters.update(user)
+        parameters = {**_other_trials(other_trials_s3_input_paths), **source_parameters, **user}
         return cls(
             name=name,
             image_uri=image_uri,
@@ -327,15 +328,16 @@ class ProfilerRule(RuleBase):
         rule_parameters: Mapping[str, Any] | None = None,
     ) -> ProfilerRule:
         """Your own profiler rule: ``ProfilerRule.custom("MyProfilerRule", image, "ml.t3.medium", 30, ...)``."""
-        _check_placement(name, instance_type, volume_size_in_gb, container_local_output_path, s3_output_path)
-        c.optional_text("image_uri", image_uri)
-        if image_uri is None:
-            raise ValidationError("image_uri", image_uri, "the ECR URI of your rule evaluator image")
-        _check_source(source, rule_to_invoke)
-        parameters: dict[str, Any] = {}
-        if source:
-            parameters[SOURCE_PARAMETER] = source
-            parameters["rule_to_invoke"] = str(rule_to_invoke)
+        parameters = _check_custom(
+            name,
+            image_uri,
+            instance_type,
+            volume_size_in_gb,
+            source,
+            rule_to_invoke,
+            container_local_output_path,
+            s3_output_path,
+        )
         parameters.update(c.string_map("rule_parameters", rule_parameters) or {})
         return cls(
             name=name,
@@ -350,6 +352,25 @@ class ProfilerRule(RuleBase):
     def parameters_for_job(self, training_job_name: str | None) -> dict[str, str]:
         """Every value as text, as the official SDK sends profiler rule parameters (``None`` -> ``"None"``)."""
         return {key: str(value) for key, value in self.rule_parameters.items()}
+
+
+def _check_custom(
+    name: str,
+    image_uri: str,
+    instance_type: str,
+    volume_size_in_gb: int,
+    source: str | None,
+    rule_to_invoke: str | None,
+    container_local_output_path: str | None,
+    s3_output_path: str | None,
+) -> dict[str, Any]:
+    """The checks every custom rule (Debugger or profiler) shares; returns its source parameters."""
+    _check_placement(name, instance_type, volume_size_in_gb, container_local_output_path, s3_output_path)
+    c.optional_text("image_uri", image_uri)
+    if image_uri is None:
+        raise ValidationError("image_uri", image_uri, "the ECR URI of your rule evaluator image")
+    _check_source(source, rule_to_invoke)
+    return {SOURCE_PARAMETER: source, "rule_to_invoke": str(rule_to_invoke)} if source else {}
 
 
 def _check_no_action_json(parameters: Mapping[str, str]) -> None:

@@ -9,10 +9,8 @@ Results: benchmarks/results/api_calls.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 from collections import Counter
@@ -23,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
+from _machine import machine_lines  # noqa: E402
 from sidevenv import OFFICIAL_VERSION, official_python  # noqa: E402
 from support.moto_server import MotoServer  # noqa: E402
 
@@ -115,13 +114,7 @@ def main() -> None:
         "check), CreateTrainingJob, then status and log polling. moto completes the job at once, so polling",
         "is one DescribeTrainingJob here.",
         "",
-        "## Machine",
-        "",
-        f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
-        f"- platform: {platform.platform()}",
-        f"- CPU count: {os.cpu_count()}",
-        f"- Python: {platform.python_version()}",
-        "",
+        *machine_lines(),
     ]
     RESULT.write_text("\n".join(lines))
     print("\n".join(lines))

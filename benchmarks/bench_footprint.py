@@ -9,10 +9,8 @@ benchmarks/results/footprint.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -22,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from _machine import machine_lines  # noqa: E402
 from sidevenv import OFFICIAL_VERSION  # noqa: E402
 
 RESULT = HERE / "results" / "footprint.md"
@@ -73,12 +72,7 @@ def main() -> None:
         "",
         f"sagemaker_lite's packages: {', '.join(lite_packages)}",
         "",
-        "## Machine",
-        "",
-        f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
-        f"- platform: {platform.platform()}",
-        f"- Python: {platform.python_version()}",
-        "",
+        *machine_lines(),
     ]
     RESULT.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -8,10 +8,8 @@ benchmarks/results/refit_upload.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -21,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
+from _machine import machine_lines  # noqa: E402
 from sidevenv import OFFICIAL_VERSION, official_python  # noqa: E402
 from support.moto_server import MotoServer  # noqa: E402
 
@@ -65,12 +64,7 @@ def main() -> None:
         "sagemaker_lite finds the digest-named copy of the archive (HeadObject) and copies it server-side",
         "(CopyObject) to `<job>/source/sourcedir.tar.gz`, so the request still points at a valid archive.",
         "",
-        "## Machine",
-        "",
-        f"- date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}",
-        f"- platform: {platform.platform()}",
-        f"- Python: {platform.python_version()}",
-        "",
+        *machine_lines(),
     ]
     RESULT.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -63,8 +63,9 @@ def main(argv: list[str]) -> int:
             lines.append(f"| [{name}]({result}) | {what} |")
     lines += [
         "",
-        f"Last full run: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.platform()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}.",
+        f"Index written {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC after running {', '.join(chosen)} "
+        f"on {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; each table "
+        "names its own date and machine.",
         "",
     ]
     (RESULTS / "README.md").write_text("\n".join(lines))

@@ -204,10 +204,10 @@ class TensorFlow(Framework):
         return bool(((self._config.distribution or {}).get("parameter_server") or {}).get("enabled"))
 
     def _default_model_dir(self) -> str:
-        if self._mpi_enabled or getattr(self.sagemaker_session, "local_mode", False):
+        if getattr(self.sagemaker_session, "local_mode", False):
             return "/opt/ml/model"
-        output = str(self.__dict__.get("_resolved_output_path") or self._config.output_path or "").rstrip("/")
-        return f"{output}/{self._current_job_name}/model"
+        output = self.__dict__.get("_resolved_output_path") or self._config.output_path
+        return self._default_model_dir_for(output, str(self._current_job_name))
 
     def _framework_hyperparameters(self) -> dict[str, Any]:
         config = self._config
@@ -297,6 +297,7 @@ class TensorFlow(Framework):
         return estimator
 
     def _default_model_dir_for(self, output_path: str | None, job_name: str) -> str:
+        """What the containers expect: ``/opt/ml/model`` under MPI, else ``<output_path>/<job>/model``."""
         if self._mpi_enabled:
             return "/opt/ml/model"
         return f"{(output_path or '').rstrip('/')}/{job_name}/model"

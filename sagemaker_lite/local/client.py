@@ -31,7 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ..errors import LocalModeError
+from ..errors import LocalModeError, ValidationError
 from . import contract
 from .hosting import LocalHostingMixin
 from .job import TERMINAL, LocalTrainingJob
@@ -118,6 +118,13 @@ def validate_create(request: dict[str, Any]) -> None:
     checkpoint = request.get("CheckpointConfig") or {}
     if checkpoint.get("S3Uri"):
         _check_uri(checkpoint["S3Uri"], "checkpointConfig.s3Uri")
+    for argument, value in contract.container_path_problems(request):
+        raise ValidationError(
+            argument,
+            value,
+            "an absolute container path that stays inside /opt/ml once normalised, such as '/opt/ml/checkpoints'",
+            hint="locally /opt/ml is the job's directory on this machine, and nothing may reach outside it",
+        )
 
 
 def _metadata() -> dict[str, Any]:

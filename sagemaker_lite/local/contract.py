@@ -21,9 +21,11 @@ No I/O happens here; ``job.py`` supplies the directories, CPU/GPU counts and env
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 TOOLKIT_HYPERPARAMETERS = (
@@ -220,11 +222,58 @@ def container_path(value: Any, base: str) -> Any:
     """``/opt/ml/...`` in a hyperparameter (TensorFlow's default ``model_dir`` in local mode) -> the host's dir.
 
     On SageMaker those paths exist inside the container; here the host directory plays
-    ``/opt/ml``, so the script gets the path that works on this machine.
+    ``/opt/ml``, so the script gets the path that works on this machine. The path is
+    normalised first: ``/opt/ml/../../etc`` is not under ``/opt/ml`` and is passed unchanged.
     """
-    if isinstance(value, str) and base != "/opt/ml" and (value == "/opt/ml" or value.startswith("/opt/ml/")):
-        return base + value[len("/opt/ml") :]
+    if isinstance(value, str) and base != "/opt/ml" and value.startswith("/opt/ml"):
+        inside = inside_opt_ml(value)
+        if inside is not None:
+            return base + ("/" + inside if inside else "")
     return value
+
+
+def inside_opt_ml(path: str) -> str | None:
+    """``/opt/ml/a/../b`` -> ``"b"``; ``/opt/ml`` -> ``""``; None when the normalised path leaves ``/opt/ml``."""
+    normal = posixpath.normpath(path) if path.startswith("/") else None
+    if normal == "/opt/ml":
+        return ""
+    if normal is None or not normal.startswith("/opt/ml/"):
+        return None
+    return normal[len("/opt/ml/") :]
+
+
+#: container directories a CreateTrainingJob request names, with the estimator argument that sets each
+CONTAINER_PATH_FIELDS = (
+    (("CheckpointConfig",), "checkpoint_local_path"),
+    (("DebugHookConfig",), "debugger_hook_config.container_local_output_path"),
+    (("TensorBoardOutputConfig",), "tensorboard_output_config.container_local_output_path"),
+    (("DebugRuleConfigurations", "[]"), "rules[{index}].container_local_output_path"),
+    (("ProfilerRuleConfigurations", "[]"), "rules[{index}].container_local_output_path"),
+)
+
+
+def container_path_problems(request: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(argument, value) for each ``LocalPath`` of the request that is not a confined container path.
+
+    Why: locally ``/opt/ml`` is a directory on the user's disk, and the job restores
+    checkpoints into, and uploads from, the directory a ``LocalPath`` names. A path must
+    be absolute and, once normalised, stay inside ``/opt/ml`` if it starts there
+    (``/opt/ml/../../home/me`` would otherwise reach any host directory). Paths outside
+    ``/opt/ml`` are served from the host's own directory (``checkpoints/``), never the real one.
+    """
+    problems: list[tuple[str, str]] = []
+    for (field, *many), argument in CONTAINER_PATH_FIELDS:
+        value = request.get(field)
+        entries = list(value or []) if many else ([value] if value else [])
+        for index, entry in enumerate(entries):
+            local = entry.get("LocalPath") if isinstance(entry, Mapping) else None
+            if local is None:
+                continue
+            text = str(local)
+            escapes = ".." in PurePosixPath(text).parts and inside_opt_ml(text) in (None, "")
+            if not text.startswith("/") or escapes or inside_opt_ml(text) == "":
+                problems.append((argument.format(index=index), text))
+    return problems
 
 
 def training_environment(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import contract
+from .artifacts import JobSetupError
 from .channels import ChannelSpec, Materialized, host_files, stage_file_channel
 from .pipes import PipeChannel
 
@@ -48,9 +49,13 @@ class HostPlan:
 def checkpoint_dir(host_dir: Path, request: Mapping[str, Any]) -> Path:
     """The host's checkpoint directory: the request's LocalPath mapped from /opt/ml into the host."""
     local = str((request.get("CheckpointConfig") or {}).get("LocalPath") or "/opt/ml/checkpoints")
-    if local.startswith(CONTAINER_BASE + "/"):
-        return host_dir / local[len(CONTAINER_BASE) + 1 :].strip("/")
-    return host_dir / "checkpoints"
+    inside = contract.inside_opt_ml(local)
+    if not inside:  # outside /opt/ml (or /opt/ml itself): the host's own checkpoints/
+        return host_dir / "checkpoints"
+    directory = host_dir / inside
+    if not directory.resolve().is_relative_to(host_dir.resolve()):  # a symlinked channel, say
+        raise JobSetupError(f"CheckpointConfig.LocalPath {local!r} leads outside the job's /opt/ml")
+    return directory
 
 
 def _write_json(path: Path, value: Any) -> None:

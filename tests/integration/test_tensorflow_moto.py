@@ -46,10 +46,18 @@ def session_counting_uploads(moto: MotoHandle) -> tuple[Session, dict[str, Any]]
 
 
 def make(session: Session, source: Path, **kwargs: Any) -> TensorFlow:
-    return TensorFlow(entry_point="train.py", source_dir=str(source), framework_version="2.13", py_version="py310",
-                      role=ROLE, instance_count=kwargs.pop("instance_count", 1),
-                      instance_type=kwargs.pop("instance_type", "ml.m5.large"), sagemaker_session=session,
-                      hyperparameters={"epochs": 3, "layers": [64, 32]}, **kwargs)
+    return TensorFlow(
+        entry_point="train.py",
+        source_dir=str(source),
+        framework_version="2.13",
+        py_version="py310",
+        role=ROLE,
+        instance_count=kwargs.pop("instance_count", 1),
+        instance_type=kwargs.pop("instance_type", "ml.m5.large"),
+        sagemaker_session=session,
+        hyperparameters={"epochs": 3, "layers": [64, 32]},
+        **kwargs,
+    )
 
 
 def test_refit_with_unchanged_code_uploads_zero_bytes(moto: MotoHandle, source: Path) -> None:
@@ -65,8 +73,10 @@ def test_refit_with_unchanged_code_uploads_zero_bytes(moto: MotoHandle, source: 
     two = s3.get_object(Bucket=bucket, Key="tf-second/source/sourcedir.tar.gz")["Body"].read()
     assert one == two  # the second job's request points at a valid, identical archive
     creates = [p for name, p in stats["calls"] if name == "CreateTrainingJob"]
-    assert creates[1]["HyperParameters"]["sagemaker_submit_directory"] == \
-        '"s3://sagemaker-us-west-2-123456789012/tf-second/source/sourcedir.tar.gz"'
+    assert (
+        creates[1]["HyperParameters"]["sagemaker_submit_directory"]
+        == '"s3://sagemaker-us-west-2-123456789012/tf-second/source/sourcedir.tar.gz"'
+    )
     (source / "train.py").write_text("print('changed')\n")
     make(session, source).fit("s3://in-bucket/train", wait=False, job_name="tf-third")
     assert stats["bytes"] > first
@@ -75,12 +85,23 @@ def test_refit_with_unchanged_code_uploads_zero_bytes(moto: MotoHandle, source: 
 def test_attach_round_trip(moto: MotoHandle, source: Path) -> None:
     session, stats = session_counting_uploads(moto)
     moto.client("s3").create_bucket(Bucket="out-bucket", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
-    est = make(session, source, instance_count=2, instance_type="ml.p3.16xlarge",
-               distribution={"mpi": {"enabled": True, "processes_per_host": 8}}, output_path="s3://out-bucket/tf")
+    est = make(
+        session,
+        source,
+        instance_count=2,
+        instance_type="ml.p3.16xlarge",
+        distribution={"mpi": {"enabled": True, "processes_per_host": 8}},
+        output_path="s3://out-bucket/tf",
+    )
     est.fit({"train": "s3://in-bucket/train"}, job_name="tf-attach", logs=False)
     attached = TensorFlow.attach("tf-attach", sagemaker_session=session)
     assert attached.framework_version == "2.13" and attached.py_version == "py310"
-    assert attached.distribution == {"mpi": {"enabled": True, "processes_per_host": 8, }}
+    assert attached.distribution == {
+        "mpi": {
+            "enabled": True,
+            "processes_per_host": 8,
+        }
+    }
     assert attached.model_dir is None  # the default (/opt/ml/model under MPI) is restored as default
     assert attached.hyperparameters() == {"epochs": "3", "layers": "[64, 32]"}
     before = stats["bytes"]

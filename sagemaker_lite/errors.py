@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .redact import redact
+from .redact import redact, redact_lines
 
 
 class SageMakerLiteError(Exception):
@@ -86,7 +86,7 @@ class JobFailedError(UnexpectedStatusError):
     ) -> None:
         self.job_name = job_name
         self.failure_reason = redact(failure_reason)
-        self.last_log_lines = [redact(line) for line in last_log_lines]
+        self.last_log_lines = redact_lines(last_log_lines)
         self.console_url = console_url
         self.logs_url = logs_url
         parts = [f"Training job {job_name} failed: {self.failure_reason or '(no FailureReason given)'}"]

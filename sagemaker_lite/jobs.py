@@ -20,7 +20,7 @@ from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
 from .errors import JobFailedError, ValidationError
 from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
-from .redact import redact
+from .redact import LineRedactor, redact
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
@@ -177,9 +177,10 @@ class TrainingJob:
         from .debugger.status import RuleStatusTracker, rules_finished, summary_lines
 
         raw_out = printer or _print
+        redact_line = LineRedactor()  # a private key printed over many log lines is masked whole
 
         def out(line: str) -> None:
-            raw_out(redact(line))
+            raw_out(redact_line(line))
 
         show_rules = logs in RULE_LOG_MODES
         rules = RuleStatusTracker()

@@ -14,7 +14,17 @@ What is masked, wherever it appears:
   4-letter prefix is kept (it says which kind of key it was), the rest becomes ``*``;
 * STS session tokens, recognised by the prefixes every AWS session token starts with
   (``IQoJb3JpZ2lu``, ``FwoGZXIvYXdz``, ``FQoGZXIvYXdz``, ``AQoDYXdz``, ``AgoJb3JpZ2lu``);
-* ``Bearer <token>`` (an HTTP Authorization header) keeps ``Bearer`` only;
+* ``Bearer <token>`` (an HTTP Authorization header) keeps ``Bearer`` only, and after
+  ``Authorization:`` / ``Proxy-Authorization:`` any scheme's credentials (``Basic <base64>``,
+  ``token <token>``, ``AWS4-HMAC-SHA256 ...``) are masked, the scheme kept;
+* the password of a URL's user information: ``https://user:pass@host`` -> ``https://user:****@host``;
+* PEM private key blocks (``-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED ]PRIVATE KEY-----`` up to the
+  matching ``END`` line, or to the end of the text when it was cut off): the body becomes ``****``;
+  ``LineRedactor`` does the same for text printed one line at a time (training logs);
+* well-known token formats, the prefix kept: GitHub (``ghp_``/``gho_``/``ghu_``/``ghs_``/``ghr_``,
+  ``github_pat_``), Hugging Face (``hf_``), OpenAI/Anthropic-style (``sk-``, with mixed case and a
+  digit), Slack (``xoxb-``/``xoxp-``/``xoxa-``/``xoxr-``/``xoxs-``), GitLab (``glpat-``), npm (``npm_``),
+  PyPI (``pypi-``), Google API keys (``AIza``) and Stripe live/test keys (``sk_live_``, ``rk_test_``...);
 
 and in a key/value context - ``name=value``, ``name: value``, ``"name": "value"`` (JSON or a
 Python repr), ``--name value`` / ``--name=value`` (command lines) and ``"--name", "value"``
@@ -33,16 +43,27 @@ pagination tokens (``nextToken``) and a lone 40-character word outside a key/val
 
 ``redact`` is pure and idempotent (``redact(redact(s)) == redact(s)``). ``RedactingFilter`` is a
 ``logging.Filter`` applying it to every record of a logger or handler it is added to.
+``redact_lines`` / ``LineRedactor`` redact a sequence of lines (a log tail) with the PEM state
+carried from line to line, as ``fit()``'s log printer and ``JobFailedError`` need.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["MASK", "RedactingFilter", "is_secret_name", "looks_like_secret_key", "redact", "redact_mapping"]
+__all__ = [
+    "MASK",
+    "LineRedactor",
+    "RedactingFilter",
+    "is_secret_name",
+    "looks_like_secret_key",
+    "redact",
+    "redact_lines",
+    "redact_mapping",
+]
 
 MASK = "****"
 
@@ -60,6 +81,37 @@ _NOT_SECRET_TOKEN = re.compile(
 )
 _BEARER = re.compile(r"(?<![A-Za-z])(?P<scheme>[Bb]earer\s+)[A-Za-z0-9\-._~+/]+=*")
 _SECRET_KEY_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+# Authorization: <scheme> <credentials> (HTTP headers, curl -H, requests' repr of headers)
+_AUTHORIZATION = re.compile(
+    r"(?P<lead>(?<![\w-])(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:[A-Za-z][\w.+-]*\s+)?)"
+    r"(?P<value>(?!\*\*\*\*)[^\s\"',;}]+(?:,\s*[A-Za-z]+=[^\s\"',;}]+)*)(?![^\s\"',;}]|\s+\*\*\*\*)",
+    re.IGNORECASE,
+)
+_BASIC = re.compile(r"(?<![A-Za-z])(?P<scheme>[Bb]asic\s+)(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])")
+# scheme://user:password@host (the password may be empty; "****" is left alone, so this is idempotent)
+_URL_PASSWORD = re.compile(r"(?P<lead>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@\"'<>]*:)(?P<value>[^\s/?#@\"'<>]+)(?=@)")
+_PEM_BEGIN = re.compile(r"-----BEGIN (?P<kind>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
+_PEM_BLOCK = re.compile(
+    r"(?P<begin>-----BEGIN (?P<kind>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----)"
+    r"(?P<body>.*?)(?P<end>-----END (?P=kind)-----|\Z)",
+    re.DOTALL,
+)
+# well-known token formats: the prefix stays (it says what kind of token leaked), the rest goes
+_TOKENS = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?P<prefix>"
+    r"gh[pousr]_(?=[A-Za-z0-9]{30,})"
+    r"|github_pat_(?=[A-Za-z0-9_]{30,})"
+    r"|hf_(?=[A-Za-z0-9]{30,})"
+    r"|xox[abprs]-(?=[A-Za-z0-9\-]{10,})"
+    r"|glpat-(?=[A-Za-z0-9_\-]{20,})"
+    r"|npm_(?=[A-Za-z0-9]{36})"
+    r"|pypi-(?=AgE[A-Za-z0-9_\-]{50,})"
+    r"|AIza(?=[0-9A-Za-z_\-]{35})"
+    r"|[sr]k_(?:live|test)_(?=[A-Za-z0-9]{16,})"
+    r"|sk-(?=(?:[a-z]+-)*[A-Za-z0-9_\-]*?[A-Z][A-Za-z0-9_\-]*?[0-9]|(?:[a-z]+-)*[A-Za-z0-9_\-]*?[0-9][A-Za-z0-9_\-]*?[A-Z])"
+    r"(?:[a-z]+-)*(?=[A-Za-z0-9_\-]{20,})"
+    r")(?P<value>[A-Za-z0-9_\-]+)"
+)
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 # "name": "value" / 'name': 'value' / name = "value" (JSON, Python reprs, quoted assignments)
 _QUOTED_VALUE = r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
@@ -127,12 +179,30 @@ def _pair(match: re.Match[str]) -> str:
     return text[: start - offset] + MASK + text[end - offset :]
 
 
+def _pem(match: re.Match[str]) -> str:
+    body, end = match.group("body"), match.group("end") or ""
+    if body == MASK or body.strip() == MASK:
+        return match.group(0)
+    lead = "\n" if body.startswith(("\n", "\r")) else ""
+    trail = "\n" if end and body.endswith("\n") else ""
+    return f"{match.group('begin')}{lead}{MASK}{trail}{end}"
+
+
+def _authorization(match: re.Match[str]) -> str:
+    return match.group("lead") + MASK
+
+
 def redact(text: str) -> str:
     """``text`` with credentials and secret values replaced (see the module docstring)."""
     if not text:
         return text
+    text = _PEM_BLOCK.sub(_pem, text)
     text = _SESSION_TOKEN.sub(MASK, text)
     text = _BEARER.sub(lambda m: m.group("scheme") + MASK, text)
+    text = _AUTHORIZATION.sub(_authorization, text)
+    text = _BASIC.sub(lambda m: m.group("scheme") + MASK, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group("lead") + MASK, text)
+    text = _TOKENS.sub(lambda m: m.group("prefix") + MASK, text)
     text = _ACCESS_KEY_ID.sub(lambda m: m.group(1) + "*" * 16, text)
     text = _LISTED_ARGUMENT.sub(_pair, text)
     text = _QUOTED.sub(_pair, text)
@@ -173,3 +243,46 @@ class RedactingFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+# a line inside a PEM block: base64 (after an optional "[algo-2] " host prefix), a header or blank
+_PEM_BODY_LINE = re.compile(r"(?:\[[^\]]*\]\s*)?(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: .*)\s*")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+
+
+class LineRedactor:
+    """``redact`` for text that arrives one line at a time, remembering an open PEM block.
+
+        out = LineRedactor()
+        for line in log_lines:
+            show(out(line))
+
+    A private key printed by a training script spans many log lines; ``redact`` on each line
+    alone would mask only the ``BEGIN`` line. After a ``BEGIN ... PRIVATE KEY`` line without its
+    ``END``, the following lines that look like a PEM body (base64, ``Proc-Type:`` headers) are
+    masked, up to the ``END`` line; any other line closes the block, so a cut-off key never
+    hides the rest of the log.
+    """
+
+    def __init__(self) -> None:
+        self.in_private_key = False
+
+    def __call__(self, line: str) -> str:
+        if self.in_private_key:
+            end = _PEM_END.search(line)
+            if end is not None:
+                self.in_private_key = False
+                return MASK + redact(line[end.start() :])
+            if _PEM_BODY_LINE.fullmatch(line):
+                return MASK if line.strip() else line
+            self.in_private_key = False
+        begin = _PEM_BEGIN.search(line)
+        if begin is not None and _PEM_END.search(line, begin.end()) is None:
+            self.in_private_key = True
+        return redact(line)
+
+
+def redact_lines(lines: Iterable[str]) -> list[str]:
+    """Each line redacted, PEM blocks followed across lines (``LineRedactor``)."""
+    redactor = LineRedactor()
+    return [redactor(line) for line in lines]

@@ -285,3 +285,131 @@ def test_estimator_and_model_reprs_are_redacted() -> None:
         for secret in (SECRET, "abc123", "hf_secret", KEY_ID):
             assert secret not in text, text
     assert "'epochs': 3" in repr(estimator)
+
+
+# --- issue 11 item 9: URL passwords, Authorization headers, PEM private keys, token formats ---------
+
+GITHUB_TOKEN = "ghp_" + "Ab1" * 12  # 36 characters after the prefix, as GitHub issues them
+FINE_GRAINED = "github_pat_11ABCDEFG0" + "x9Y" * 20
+HF = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz01234567"
+OPENAI = "sk-proj-" + "Ab3dEfGhIjKlMnOpQrStUvWxYz0123456789"
+ANTHROPIC = "sk-ant-api03-" + "Ab3dEfGhIjKlMnOpQrStUvWxYz0123456789"
+SLACK_BOT = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+SLACK_USER = "xoxp-1234567890-1234567890123-1234567890123-0123456789abcdef0123456789abcdef"
+PEM_BODY = ["MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF", "abcdEFGH0123=="]
+PEM = "\n".join(["-----BEGIN RSA PRIVATE KEY-----", *PEM_BODY, "-----END RSA PRIVATE KEY-----"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "secret"),
+    [
+        (
+            "git clone https://alice:s3cr3tP4ss@github.com/o/r.git",
+            "git clone https://alice:****@github.com/o/r.git",
+            "s3cr3tP4ss",
+        ),
+        ("DATABASE_URL=postgres://app:pw1234@db:5432/x", "DATABASE_URL=postgres://app:****@db:5432/x", "pw1234"),
+        ("pip index https://__token__:pypi-AgEIcHlwaS5vcmc@pypi.org/simple", None, "pypi-AgEIcHlwaS5vcmc"),
+        ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic ****", "dXNlcjpwYXNzd29yZA"),
+        ("Authorization: token abc123def456", "Authorization: token ****", "abc123def456"),
+        ("{'Authorization': 'token abc123def456'}", "{'Authorization': 'token ****'}", "abc123def456"),
+        (
+            "curl -H 'Proxy-Authorization: Basic Zm9vOmJhcg==' x",
+            "curl -H 'Proxy-Authorization: Basic ****' x",
+            "Zm9vOmJhcg",
+        ),
+        ("auth header Basic dXNlcjpwYXNzd29yZA== sent", "auth header Basic **** sent", "dXNlcjpwYXNzd29yZA"),
+        (f"using {GITHUB_TOKEN} now", "using ghp_**** now", GITHUB_TOKEN),
+        (f"GH={FINE_GRAINED}", "GH=github_pat_****", FINE_GRAINED),
+        (f"login({HF!r})", "login('hf_****')", HF),
+        (f"client = OpenAI(api={OPENAI})", "client = OpenAI(api=sk-proj-****)", OPENAI),
+        (f"key {ANTHROPIC}", "key sk-ant-****", ANTHROPIC),
+        (f"slack {SLACK_BOT} and {SLACK_USER}", "slack xoxb-**** and xoxp-****", SLACK_BOT),
+        (
+            f"before\n{PEM}\nafter",
+            "before\n-----BEGIN RSA PRIVATE KEY-----\n****\n-----END RSA PRIVATE KEY-----\nafter",
+            PEM_BODY[0],
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n****",
+            "b3BlbnNz",
+        ),
+    ],
+)
+def test_more_secret_formats_are_masked(text: str, expected: str | None, secret: str) -> None:
+    cleaned = redact(text)
+    assert secret not in cleaned, cleaned
+    if expected is not None:
+        assert cleaned == expected
+    assert redact(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "using sk-learn-compatible-estimator-interface-version",  # an sk- word, lower case, no digits
+        "task-learning-rate-schedule-for-warmup-steps-1234",
+        "http://localhost:8080/invocations",
+        "s3://bucket/key:with:colons@2x.png",
+        "user@example.com wrote: epoch 3",
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
+        "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
+        "hf_hub_download(repo_id='bert-base-uncased')",
+        "model ghp_short",
+        "Authorization required for this bucket",
+    ],
+)
+def test_lookalikes_of_new_formats_are_left_alone(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_private_key_printed_line_by_line_is_masked_whole() -> None:
+    from sagemaker_lite.redact import LineRedactor, redact_lines
+
+    lines = ["epoch 1", *(f"[algo-1] {line}" for line in PEM.splitlines()), "[algo-1] epoch 2"]
+    cleaned = redact_lines(lines)
+    assert cleaned[0] == "epoch 1" and cleaned[-1] == "[algo-1] epoch 2"
+    for part in PEM_BODY:
+        assert not any(part in line for line in cleaned), cleaned
+    # a key cut off mid-way hides only lines that look like a PEM body
+    cut = LineRedactor()
+    out = [
+        cut(line) for line in ["-----BEGIN EC PRIVATE KEY-----", "MHcCAQEEIBYr0123", "Traceback (most recent):", "x"]
+    ]
+    assert out == ["-----BEGIN EC PRIVATE KEY-----****", MASK, "Traceback (most recent):", "x"]
+
+
+def test_fit_output_and_job_failed_error_mask_the_new_formats(scripted: Any) -> None:
+    from sagemaker_lite import Session
+    from sagemaker_lite._retry import PollingPolicy
+    from sagemaker_lite.errors import JobFailedError
+    from sagemaker_lite.jobs import TrainingJob
+
+    leaked = [
+        "cloning https://bot:hunter2pw@git.example.com/repo.git",
+        f"HF login with {HF}",
+        "Authorization: token abc123def456",
+        *PEM.splitlines(),
+        f"openai key {OPENAI}",
+    ]
+    scripted.sagemaker.script_job(
+        "leaky2", [("InProgress", "Training", "Training"), ("Failed", "Failed", f"AlgorithmError: {GITHUB_TOKEN}")]
+    )
+    scripted.logs.add_log_lines("leaky2", "algo-1", leaked)
+    session = Session(boto_session=scripted.boto_session(), polling=PollingPolicy(initial=0, maximum=0, jitter=0))
+    request = {
+        "TrainingJobName": "leaky2",
+        "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
+        "RoleArn": "arn:aws:iam::123456789012:role/R",
+        "OutputDataConfig": {"S3OutputPath": "s3://b/o"},
+        "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+    }
+    printed: list[str] = []
+    with pytest.raises(JobFailedError) as info:
+        TrainingJob.start_new(session, request).wait(logs="All", printer=printed.append)
+    for text in ("\n".join(printed), str(info.value)):
+        assert "HF login with hf_****" in text
+        for secret in ("hunter2pw", HF, "abc123def456", *PEM_BODY, OPENAI, GITHUB_TOKEN):
+            assert secret not in text, text

@@ -47,11 +47,31 @@ TRANSIENT_CODES = frozenset(
 )
 
 
-def error_code(exc: BaseException) -> str:
+def _error_field(exc: BaseException, field: str) -> str:
+    """``exc.response["Error"][field]``, or "" for errors without a service response.
+
+    botocore's ``ReadTimeoutError``/``ConnectionClosedError`` carry ``response = None`` (no
+    answer came back), so ``exc.response`` is never assumed to be a dict.
+    """
     response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
+    error = response.get("Error") if isinstance(response, dict) else None
+    return str(error.get(field, "") or "") if isinstance(error, dict) else ""
+
+
+def error_code(exc: BaseException) -> str:
+    return _error_field(exc, "Code")
+
+
+def error_message(exc: BaseException) -> str:
+    return _error_field(exc, "Message")
+
+
+def got_no_answer(exc: BaseException) -> bool:
+    """The request may or may not have been acted on: the connection failed or timed out."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    return isinstance(exc, (BotoConnectionError, HTTPClientError))
 
 
 def is_transient(exc: BaseException) -> bool:

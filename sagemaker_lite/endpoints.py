@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from . import _partitions
-from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
 from .errors import EndpointFailedError, PartialFailureError, UnexpectedStatusError, ValidationError
 
 LOGGER = logging.getLogger("sagemaker_lite")
@@ -29,14 +29,14 @@ IN_PROGRESS_STATUSES = ("Creating", "Updating", "SystemUpdating", "RollingBack")
 
 def is_already_existing(exc: BaseException) -> bool:
     """SageMaker refuses a duplicate name with ``ValidationException: Cannot create already existing ...``."""
-    message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).lower()
+    message = error_message(exc).lower()
     return error_code(exc) in ("ValidationException", "ResourceInUse") and (
         "already existing" in message or "already exists" in message
     )
 
 
 def is_not_found(exc: BaseException) -> bool:
-    message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).lower()
+    message = error_message(exc).lower()
     return error_code(exc) in ("ValidationException", "ResourceNotFound") and (
         "could not find" in message or "does not exist" in message
     )
@@ -117,27 +117,47 @@ def delete_hosting_resources(
 ) -> None:
     """Delete an endpoint, its config and models, in that order; ones already gone are skipped.
 
-    Every deletion is attempted; the first error (other than "not found") is raised at the end.
+    Every deletion is attempted whatever happened to the ones before. One deletion that
+    fails raises its own error; when several were asked for and any failed, a
+    ``PartialFailureError`` lists what may remain (with every error) and the call that
+    finishes the job, chained from the first error.
     """
     policy = _polling(sagemaker_session, polling)
     client = sagemaker_session.sagemaker_client
-    steps: list[tuple[Callable[..., Any], dict[str, str]]] = []
+    steps: list[tuple[str, str, Callable[..., Any], dict[str, str]]] = []
     if endpoint_name:
-        steps.append((client.delete_endpoint, {"EndpointName": endpoint_name}))
+        steps.append(("endpoint", endpoint_name, client.delete_endpoint, {"EndpointName": endpoint_name}))
     if endpoint_config_name:
-        steps.append((client.delete_endpoint_config, {"EndpointConfigName": endpoint_config_name}))
-    steps.extend((client.delete_model, {"ModelName": name}) for name in model_names)
-    first_error: BaseException | None = None
-    for call, params in steps:
+        steps.append(
+            (
+                "endpoint config",
+                endpoint_config_name,
+                client.delete_endpoint_config,
+                {"EndpointConfigName": endpoint_config_name},
+            )
+        )
+    steps.extend(("model", name, client.delete_model, {"ModelName": name}) for name in model_names)
+    failures: list[tuple[str, str, BaseException]] = []
+    for kind, name, call, params in steps:
         try:
             policy.call(lambda call=call, params=params: call(**params))  # type: ignore[misc]
         except Exception as exc:
             if is_not_found(exc):
-                LOGGER.info("%s was already deleted", next(iter(params.values())))
-            elif first_error is None:
-                first_error = exc
-    if first_error is not None:
-        raise first_error
+                LOGGER.info("%s %s was already deleted", kind, name)
+            else:
+                failures.append((kind, name, exc))
+    if not failures:
+        return
+    if len(steps) == 1:
+        raise failures[0][2]
+    remaining = [(kind, name) for kind, name, _ in failures]
+    reasons = "; ".join(f"{kind} {name}: {type(exc).__name__}: {exc}" for kind, name, exc in failures)
+    raise PartialFailureError(
+        f"could not delete everything ({reasons})",
+        created=remaining,
+        cleanup=cleanup_call(remaining),
+        label="Not deleted",
+    ) from failures[0][2]
 
 
 def create_endpoint_resources(
@@ -155,21 +175,29 @@ def create_endpoint_resources(
     """
     client = sagemaker_session.sagemaker_client
     created: list[tuple[str, str]] = []
+    pending: tuple[str, str] | None = None
     try:
-        if model_request is not None and _create(
-            client.create_model, model_request, lambda: _same_model(client, model_request)
-        ):
-            created.append(("model", model_request["ModelName"]))
-        name = config_request["EndpointConfigName"]
+        if model_request is not None:
+            pending = ("model", model_request["ModelName"])
+            if _create(client.create_model, model_request, lambda: _same_model(client, model_request)):
+                created.append(pending)
+        pending = ("endpoint config", config_request["EndpointConfigName"])
         if _create(client.create_endpoint_config, config_request, lambda: _same_config(client, config_request)):
-            created.append(("endpoint config", name))
+            created.append(pending)
+        pending = ("endpoint", endpoint_request["EndpointName"])
         if _create(client.create_endpoint, endpoint_request, lambda: _same_endpoint(client, endpoint_request)):
-            created.append(("endpoint", endpoint_request["EndpointName"]))
+            created.append(pending)
     except Exception as exc:
-        if not created:
+        # no answer (read timeout, connection lost): the create may have happened anyway
+        unknown = pending is not None and got_no_answer(exc)
+        leftover = [*created, pending] if unknown and pending is not None else created
+        if not leftover:
             raise
+        note = f" (the {pending[0]} {pending[1]} may exist: its create got no answer)" if unknown and pending else ""
         raise PartialFailureError(
-            f"deploy stopped midway: {exc}", created=created, cleanup=cleanup_call(created)
+            f"deploy stopped midway: {type(exc).__name__}: {exc}{note}",
+            created=leftover,
+            cleanup=cleanup_call(leftover),
         ) from exc
 
 

@@ -117,14 +117,23 @@ class PartialFailureError(SageMakerLiteError):
     """A multi-step operation failed after creating some resources.
 
     ``created`` lists them (kind, name) and ``cleanup`` is the one call that removes them.
+    A deletion that could not remove everything raises it too, listing what may remain
+    (``label="Not deleted"``).
     """
 
-    def __init__(self, message: str, *, created: Sequence[tuple[str, str]], cleanup: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        created: Sequence[tuple[str, str]],
+        cleanup: str,
+        label: str = "Created before the failure",
+    ) -> None:
         self.created = list(created)
         self.cleanup = cleanup
         lines = [message]
         if self.created:
-            lines.append("Created before the failure: " + ", ".join(f"{kind} {name}" for kind, name in self.created))
+            lines.append(f"{label}: " + ", ".join(f"{kind} {name}" for kind, name in self.created))
             lines.append(f"Clean up with: {cleanup}")
         super().__init__(redact("\n".join(lines)))
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _partitions
-from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, is_transient
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, is_transient
 from .errors import JobFailedError, ValidationError
 from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
 from .redact import LineRedactor, redact
@@ -42,7 +42,7 @@ def _print(line: str) -> None:
 def _is_duplicate_name(exc: BaseException) -> bool:
     if error_code(exc) not in ("ResourceInUse", "ValidationException", "ResourceInUseException"):
         return False
-    message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).lower()
+    message = error_message(exc).lower()
     return "already exists" in message or "must be unique" in message
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from . import _validation as v
 from .compat import warn_deprecated
 from .deserializers import BaseDeserializer, BytesDeserializer
-from .endpoints import cleanup_call, delete_hosting_resources, wait_for_endpoint
+from .endpoints import cleanup_call, delete_hosting_resources, is_not_found, wait_for_endpoint
 from .errors import PartialFailureError, ValidationError
 from .hosting import DeployConfig, base_from_name, check_name, endpoint_config_from_existing, production_variant
 from .naming import name_from_base
@@ -234,16 +234,40 @@ class Predictor:
         """DeleteEndpoint, then DeleteEndpointConfig (unless ``delete_endpoint_config=False``).
 
         The config's model names are read first (when not known from deploy), so that
-        ``delete_model()`` still works afterwards.
+        ``delete_model()`` still works afterwards. Every deletion is attempted even when a
+        lookup or an earlier deletion fails; the error then names what may remain.
         """
-        config = self._current_config_name()
-        if delete_endpoint_config:
-            self._current_model_names()
-        delete_hosting_resources(
-            self.sagemaker_session,
-            endpoint_name=self.endpoint_name,
-            endpoint_config_name=config if delete_endpoint_config else None,
-        )
+        config: str | None = None
+        lookup_error: BaseException | None = None
+        try:
+            config = self._current_config_name()
+        except Exception as exc:
+            if is_not_found(exc):
+                raise  # no such endpoint: nothing to delete, and no config name to find
+            lookup_error = exc
+        if delete_endpoint_config and config is not None:
+            try:
+                self._current_model_names()
+            except Exception as exc:  # only delete_model() needs them later; it can look again
+                LOGGER.warning("could not read the models behind endpoint config %s: %s", config, exc)
+        if lookup_error is None or not delete_endpoint_config:
+            delete_hosting_resources(
+                self.sagemaker_session,
+                endpoint_name=self.endpoint_name,
+                endpoint_config_name=config if delete_endpoint_config else None,
+            )
+            return
+        outcome = "was deleted"
+        try:
+            delete_hosting_resources(self.sagemaker_session, endpoint_name=self.endpoint_name)
+        except Exception as exc:
+            outcome = f"could not be deleted either ({type(exc).__name__}: {exc})"
+        raise PartialFailureError(
+            f"the endpoint config of {self.endpoint_name} could not be looked up (DescribeEndpoint: "
+            f"{type(lookup_error).__name__}: {lookup_error}), so it was not deleted; the endpoint {outcome}",
+            created=[("endpoint", self.endpoint_name)] if outcome != "was deleted" else [],
+            cleanup=f"sagemaker_lite.Predictor({self.endpoint_name!r}).delete_endpoint()",
+        ) from lookup_error
 
     def delete_model(self) -> None:
         """DeleteModel for every model behind the endpoint (before or after ``delete_endpoint``)."""

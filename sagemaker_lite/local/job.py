@@ -9,6 +9,8 @@
     ... or Failed (first failing host; the others are stopped), or Stopping -> Stopped
     (stop_training_job, MaxRuntimeInSeconds, or this interpreter exiting).
 
+When the job ends, its metric definitions are applied to every host's log and the last
+value of each metric becomes ``FinalMetricDataList`` (metrics.py), as SageMaker reports it.
 Each transition is appended to SecondaryStatusTransitions and written to
 ``description.json``, so ``describe()`` - here or from another process - always sees
 the latest state.
@@ -33,6 +35,7 @@ from .artifacts import JobSetupError, deliver_outputs, deliver_tree, fetch_tree,
 from .channels import ChannelSpec, Materialized, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
 from .launch import docker_process, end_with_newline, failure_reason, script_process
+from .metrics import final_metrics
 from .processes import HostProcess, registry
 from .store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
 from .venvs import python_for
@@ -249,6 +252,9 @@ class LocalTrainingJob:
             LOGGER.warning("local training job %s: saving checkpoints failed: %s", self.name, exc)
         if status == "Failed":
             fields["FailureReason"] = reason[:1024]
+        metrics = self._final_metrics()
+        if metrics:
+            fields["FinalMetricDataList"] = metrics
         message = {
             "Completed": "Training job completed",
             "Failed": "Training job failed",
@@ -390,6 +396,22 @@ class LocalTrainingJob:
             return "Failed", failure_reason(process, self.directory / process.name, code)
         return "Completed", ""
 
+    def metric_definitions(self) -> list[dict[str, Any]]:
+        """The request's MetricDefinitions (what SageMaker applies to the job's logs)."""
+        return list(self.request["AlgorithmSpecification"].get("MetricDefinitions") or [])
+
+    def _final_metrics(self) -> list[dict[str, Any]]:
+        """FinalMetricDataList: the metric definitions applied to every host's log (see metrics.py)."""
+        definitions = self.metric_definitions()
+        if not definitions:
+            return []
+        try:
+            lines = {host.name: _read_lines(self.log_path(host.name)) for host in self.hosts}
+            return final_metrics(definitions, lines, _now())
+        except Exception as exc:  # a metric is never worth failing a finished job for
+            LOGGER.warning("local training job %s: reading metrics failed: %s", self.name, exc)
+            return []
+
     def _save_checkpoints(self) -> None:
         checkpoint = self.request.get("CheckpointConfig")
         if not checkpoint or not checkpoint.get("S3Uri"):
@@ -397,3 +419,15 @@ class LocalTrainingJob:
         for plan in self._plans:
             files = merged_files([checkpoint_dir(plan.directory, self.request)])
             deliver_tree(files, str(checkpoint["S3Uri"]), self._s3_factory)
+
+
+def _read_lines(path: Path, limit: int = 64 << 20) -> list[str]:
+    """A log file's lines (its last ``limit`` bytes); missing or unreadable: none."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - limit))
+            data = handle.read()
+    except OSError:
+        return []
+    return data.decode("utf-8", "replace").splitlines()

@@ -308,6 +308,7 @@ class Model(ConfigBacked):
             container,
             vpc_config=self._config.vpc_config,
             enable_network_isolation=self._config.enable_network_isolation,
+            tags=deploy.tags,  # the model and the config are tagged too, as officially (cost allocation)
         )
         capture = None
         if deploy.data_capture_config is not None:
@@ -315,7 +316,11 @@ class Model(ConfigBacked):
                 f"{session.default_output_prefix()}/model-monitor/data-capture"
             )
         config_request = build_endpoint_config_request(
-            endpoint, [production_variant(model_name, deploy)], kms_key=deploy.kms_key, data_capture=capture
+            endpoint,
+            [production_variant(model_name, deploy)],
+            tags=deploy.tags,
+            kms_key=deploy.kms_key,
+            data_capture=capture,
         )
         endpoint_request = build_create_endpoint_request(endpoint, endpoint, deploy.tags)
         create_endpoint_resources(session, model_request, config_request, endpoint_request)

@@ -172,3 +172,14 @@ def test_delete_endpoint_then_delete_model_works_where_official_fails() -> None:
     ]
     assert ("DeleteModel", {"ModelName": "tf-model"}) in calls
     assert not (fake.models or fake.configs or fake.endpoints)
+
+
+def test_deploy_tags_reach_the_model_the_config_and_the_endpoint_as_officially() -> None:
+    """Issue 11 item 14: ``deploy(tags=...)`` tagged only the endpoint; cost allocation needs all three."""
+    fake = FakeHosting()
+    deploy_case("tfmodel-deploy-tags", fake)
+    official = official_calls("tfmodel-deploy-tags", "deploy")
+    assert ours(fake) == expected_from_official(official)
+    tags = CASES["tfmodel-deploy-tags"]["deploy"]["tags"]
+    tagged = [op for op, params in ours(fake) if params.get("Tags") == tags]
+    assert tagged == ["CreateModel", "CreateEndpointConfig", "CreateEndpoint"]

@@ -211,6 +211,7 @@ def test_deploy_sends_three_creates_then_polls_until_in_service(stub: Any) -> No
             "ModelName": "m-1",
             "ExecutionRoleArn": ROLE,
             "PrimaryContainer": {"Image": IMAGE, "Environment": {"K": "V"}, "ModelDataUrl": "s3://bucket/model.tar.gz"},
+            "Tags": [{"Key": "t", "Value": "v"}],
         },
     )
     variant = {
@@ -223,7 +224,7 @@ def test_deploy_sends_three_creates_then_polls_until_in_service(stub: Any) -> No
     stubber.add_response(
         "create_endpoint_config",
         {"EndpointConfigArn": f"{ARN}:endpoint-config/ep-1"},
-        {"EndpointConfigName": "ep-1", "ProductionVariants": [variant]},
+        {"EndpointConfigName": "ep-1", "ProductionVariants": [variant], "Tags": [{"Key": "t", "Value": "v"}]},
     )
     stubber.add_response(
         "create_endpoint",

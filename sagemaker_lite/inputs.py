@@ -66,6 +66,7 @@ class TrainingInput:
     instance_groups: list[str] | None = attrs.field(default=None, validator=v.str_list())
     input_mode: str | None = attrs.field(default=None, validator=v.one_of(INPUT_MODES))
     attribute_names: list[str] | None = attrs.field(default=None, validator=v.str_list())
+    #: accepted for source compatibility; ``fit()`` refuses it (AutoML only, see ``channels_for_job``)
     target_attribute_name: str | None = attrs.field(default=None, validator=v.optional_str)
     shuffle_config: ShuffleConfig | None = attrs.field(default=None, validator=_shuffle_config)
 
@@ -221,6 +222,15 @@ def channels_for_job(inputs: Any, config: Any) -> list[dict[str, Any]]:
                 item,
                 "a TrainingInput, or subnets and security_group_ids on the estimator",
                 hint="EFS/FSx channels are reached through the job's VPC",
+            )
+        if isinstance(item, TrainingInput) and item.target_attribute_name is not None:
+            raise ValidationError(
+                f"inputs[{name!r}].target_attribute_name",
+                item.target_attribute_name,
+                "None for a training job",
+                hint="TargetAttributeName belongs to AutoML job channels; CreateTrainingJob has no such field "
+                "(the official SDK sends it and botocore refuses the call). Name the target in the "
+                "algorithm's hyperparameters instead",
             )
         if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not config.is_local:
             raise ValidationError(

@@ -268,6 +268,11 @@ CASES: list[Any] = [
         "target_attribute_name",
         lambda c: TrainingInput("s3://in-bucket/t", target_attribute_name=""),
     ),
+    (
+        "target attribute name at fit (AutoML only; issue 11 item 15)",
+        "inputs['t'].target_attribute_name",
+        lambda c: fit(c, {"t": TrainingInput("s3://in-bucket/t", target_attribute_name="label")}),
+    ),
     ("shuffle seed str", "seed", lambda c: ShuffleConfig("1")),
     ("file system directory empty", "directory_path", lambda c: FileSystemInput("fs-0123456789abcdef0", "EFS", "")),
     ("file system id upper case", "file_system_id", lambda c: FileSystemInput("fs-0123456789ABCDEF0", "EFS", "/d")),

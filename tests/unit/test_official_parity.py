@@ -148,3 +148,25 @@ def test_a_default_bucket_owned_by_someone_else_is_a_clear_error() -> None:
     aws.handlers["s3.CreateBucket"] = taken
     with pytest.raises(ConfigurationError, match="belongs to another account"):
         Session(boto_session=aws.boto_session()).default_bucket()
+
+
+def test_target_attribute_name_is_refused_before_anything_as_the_official_call_fails() -> None:
+    """Issue 11 item 15: ``target_attribute_name`` was accepted and silently dropped.
+
+    The official SDK sends ``TargetAttributeName`` and botocore refuses the call (the captured
+    fixture ends in ``ParamValidationError``); we refuse it too, naming the parameter, before any call.
+    """
+    from sagemaker_lite.errors import ValidationError
+
+    name = "estimator-augmented-target-attribute"
+    case = CASES[name]
+    fixture = json.loads((OFFICIAL / f"{name}.json").read_text())
+    fit_step = next(step for step in fixture["steps"] if step["step"] == "fit")
+    assert fit_step["error"]["type"] == "ParamValidationError" and "TargetAttributeName" in fit_step["error"]["message"]
+    aws = fake_aws()
+    estimator = Estimator(sagemaker_session=Session(boto_session=aws.boto_session()), **case["kwargs"])
+    with pytest.raises(ValidationError) as info:
+        estimator.fit(build_input(case["fit"]["inputs"]), wait=False, job_name=case["fit"]["job_name"])
+    assert info.value.parameter == "inputs['augmented'].target_attribute_name"
+    assert "AutoML" in str(info.value)
+    assert aws.operations() == []

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover - names for type checkers and IDEs only
     from .jobs import TrainingJob as TrainingJob
     from .model import Model as Model
     from .predictor import Predictor as Predictor
+    from .predictor import RealTimePredictor as RealTimePredictor
     from .session import Session as Session
     from .session import get_execution_role as get_execution_role
 
@@ -58,6 +59,7 @@ _LAZY: dict[str, str] = {
     "JobFailedError": "errors",
     "Model": "model",
     "Predictor": "predictor",
+    "RealTimePredictor": "predictor",
     "image_uris": "",
     "debugger": "",
     "estimator": "",
@@ -68,6 +70,8 @@ _LAZY: dict[str, str] = {
     "amazon": "",
     "model": "",
     "predictor": "",
+    "s3": "",
+    "utils": "",
     "serializers": "",
     "deserializers": "",
 }

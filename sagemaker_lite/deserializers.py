@@ -173,3 +173,22 @@ class NumpyDeserializer(SimpleBaseDeserializer):
             "'application/x-npy', 'application/x-npz', 'text/csv' or 'application/json'",
             hint="the endpoint answered with a type NumpyDeserializer cannot read",
         )
+
+
+class CallableDeserializer(SimpleBaseDeserializer):
+    """A plain function used as a deserializer, v1 style: called as ``function(stream, content_type)``."""
+
+    def __init__(self, function: Any, accept: str | Sequence[str] = "*/*") -> None:
+        if not callable(function) or isinstance(function, type):
+            raise ValidationError(
+                "deserializer", function, "a function taking (stream, content_type) and returning the decoded value"
+            )
+        super().__init__(accept)
+        self.function = function
+
+    def deserialize(self, stream: Any, content_type: str) -> Any:
+        return self.function(stream, content_type)
+
+    def __repr__(self) -> str:
+        name = getattr(self.function, "__qualname__", repr(self.function))
+        return f"CallableDeserializer({name}, accept={self.accept!r})"

@@ -85,13 +85,12 @@ class EstimatorBase(ConfigBacked):
             self._config, hyperparameters={**self._config.hyperparameters, **kwargs}
         )
 
-    def hyperparameters(self) -> dict[str, str]:
-        """The hyperparameters as they will be sent (every value a string)."""
-        return {
-            key: encode_hyperparameter(value)
-            for key, value in self._config.hyperparameters.items()
-            if value is not None
-        }
+    def hyperparameters(self) -> dict[str, Any]:
+        """The hyperparameters as given (``{"num_round": 100}``), as the official SDK returns them.
+
+        Encoding to strings happens only in the request (``_hyperparameters_for_request``).
+        """
+        return {key: value for key, value in self._config.hyperparameters.items() if value is not None}
 
     def enable_network_isolation(self) -> bool:
         return bool(self._config.enable_network_isolation)
@@ -132,7 +131,7 @@ class EstimatorBase(ConfigBacked):
         return inputs
 
     def _hyperparameters_for_request(self) -> dict[str, str]:
-        return self.hyperparameters()
+        return {key: encode_hyperparameter(value) for key, value in self.hyperparameters().items()}
 
     def _extra_request_fields(self) -> dict[str, Any]:
         return {}

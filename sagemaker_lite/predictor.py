@@ -38,6 +38,46 @@ MAX_CUSTOM_ATTRIBUTES = 1024
 MAX_INFERENCE_ID = 64
 
 
+def _outside_package_stacklevel() -> int:
+    """The ``stacklevel`` for ``warn_deprecated`` that points at the first frame outside sagemaker_lite."""
+    import sys
+
+    frame = sys._getframe(1)
+    level = 2  # warn_deprecated's own frame comes first
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("sagemaker_lite"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def _is_plain_function(value: Any, method: str) -> bool:
+    return value is not None and callable(value) and not isinstance(value, type) and not hasattr(value, method)
+
+
+def coerce_codecs(serializer: Any, deserializer: Any) -> tuple[Any, Any]:
+    """v1 style: a plain function as serializer or deserializer is wrapped (with a DeprecationWarning)."""
+    if _is_plain_function(serializer, "serialize"):
+        from .serializers import CallableSerializer
+
+        warn_deprecated(
+            "a plain function as serializer",
+            "a serializer object (sagemaker_lite.serializers)",
+            stacklevel=_outside_package_stacklevel(),
+        )
+        serializer = CallableSerializer(serializer, getattr(serializer, "content_type", "application/octet-stream"))
+    if _is_plain_function(deserializer, "deserialize"):
+        from .deserializers import CallableDeserializer
+
+        warn_deprecated(
+            "a plain function as deserializer",
+            "a deserializer object (sagemaker_lite.deserializers)",
+            stacklevel=_outside_package_stacklevel(),
+        )
+        deserializer = CallableDeserializer(deserializer, getattr(deserializer, "accept", "*/*"))
+    check_codecs(serializer, deserializer)
+    return serializer, deserializer
+
+
 def check_codecs(serializer: Any, deserializer: Any) -> None:
     """Serializers need ``serialize`` and a ``CONTENT_TYPE``; deserializers ``deserialize`` and ``ACCEPT``."""
     if serializer is not None and (
@@ -103,6 +143,32 @@ def build_invoke_request(
     return request
 
 
+def _with_content_type(serializer: Any, content_type: str) -> Any:
+    """The serializer's encoding under another Content-Type (a copy; the original is untouched)."""
+    import copy
+
+    if isinstance(getattr(serializer, "content_type", None), str) and "content_type" in vars(serializer):
+        changed = copy.copy(serializer)
+        changed.content_type = content_type
+        return changed
+    from .serializers import CallableSerializer
+
+    return CallableSerializer(serializer.serialize, content_type)
+
+
+def _with_accept(deserializer: Any, accept: str | tuple[str, ...]) -> Any:
+    """The deserializer's decoding, asking for another Accept (a copy; the original is untouched)."""
+    import copy
+
+    if "accept" in vars(deserializer):
+        changed = copy.copy(deserializer)
+        changed.accept = accept
+        return changed
+    from .deserializers import CallableDeserializer
+
+    return CallableDeserializer(deserializer.deserialize, accept)
+
+
 class Predictor:
     """Real-time inference against an endpoint: ``Predictor("my-endpoint").predict(b"...")``.
 
@@ -117,7 +183,7 @@ class Predictor:
         deserializer: BaseDeserializer | None = None,
     ) -> None:
         check_name("endpoint_name", endpoint_name)
-        check_codecs(serializer, deserializer)
+        serializer, deserializer = coerce_codecs(serializer, deserializer)
         self.endpoint_name = endpoint_name
         self._sagemaker_session = sagemaker_session
         self.serializer: Any = serializer if serializer is not None else self._default_serializer()
@@ -149,12 +215,32 @@ class Predictor:
 
     @property
     def content_type(self) -> str:
+        """The request's Content-Type: the serializer's ``CONTENT_TYPE``."""
         return str(self.serializer.CONTENT_TYPE)
+
+    @content_type.setter
+    def content_type(self, value: str) -> None:
+        """v1 style ``predictor.content_type = "text/csv"``: the same encoding, sent under that type."""
+        warn_deprecated("Predictor.content_type = ...", "Predictor(serializer=...) with that CONTENT_TYPE")
+        if not isinstance(value, str) or not value:
+            raise ValidationError("content_type", value, "a MIME type string such as 'text/csv'")
+        self.serializer = _with_content_type(self.serializer, value)
 
     @property
     def accept(self) -> str | tuple[str, ...]:
+        """The request's Accept: the deserializer's ``ACCEPT``."""
         accept: str | tuple[str, ...] = self.deserializer.ACCEPT
         return accept
+
+    @accept.setter
+    def accept(self, value: str | tuple[str, ...]) -> None:
+        """v1 style ``predictor.accept = "application/json"``: the same decoding, asking for that type."""
+        warn_deprecated("Predictor.accept = ...", "Predictor(deserializer=...) with that ACCEPT")
+        ok = isinstance(value, str) and bool(value)
+        ok = ok or (isinstance(value, tuple) and bool(value) and all(isinstance(a, str) and a for a in value))
+        if not ok:
+            raise ValidationError("accept", value, "a MIME type string such as 'application/json', or a tuple of them")
+        self.deserializer = _with_accept(self.deserializer, value)
 
     @property
     def endpoint(self) -> str:
@@ -362,10 +448,24 @@ class RealTimePredictor(Predictor):
         name = endpoint_name or endpoint
         if name is None:
             raise ValidationError("endpoint_name", None, "the endpoint's name")
-        if serializer is None and content_type is not None:
-            serializer = IdentitySerializer(content_type)
-        if deserializer is None and accept is not None:
-            deserializer = BytesDeserializer(accept)
+        if content_type is not None:
+            if serializer is None:
+                serializer = IdentitySerializer(content_type)
+            elif _is_plain_function(serializer, "serialize"):
+                from .serializers import CallableSerializer
+
+                serializer = CallableSerializer(serializer, content_type)
+            else:
+                serializer = _with_content_type(serializer, content_type)
+        if accept is not None:
+            if deserializer is None:
+                deserializer = BytesDeserializer(accept)
+            elif _is_plain_function(deserializer, "deserialize"):
+                from .deserializers import CallableDeserializer
+
+                deserializer = CallableDeserializer(deserializer, accept)
+            else:
+                deserializer = _with_accept(deserializer, accept)
         super().__init__(name, sagemaker_session, serializer, deserializer)
 
 

@@ -221,3 +221,24 @@ class JSONLinesSerializer(SimpleBaseSerializer):
             return "\n".join(json.dumps(record, default=_json_default) for record in data)
         except (TypeError, ValueError) as exc:
             raise _reject(data, allowed, str(exc)) from exc
+
+
+class CallableSerializer(SimpleBaseSerializer):
+    """A plain function used as a serializer, v1 style: ``Predictor(..., serializer=json.dumps)``.
+
+    v1 serializers were callables and the content type was a separate setting, so the
+    function's result is the body and ``content_type`` names it.
+    """
+
+    def __init__(self, function: Any, content_type: str = "application/octet-stream") -> None:
+        if not callable(function) or isinstance(function, type):
+            raise ValidationError("serializer", function, "a function taking the data and returning the request body")
+        super().__init__(content_type)
+        self.function = function
+
+    def serialize(self, data: Any) -> Any:
+        return self.function(data)
+
+    def __repr__(self) -> str:
+        name = getattr(self.function, "__qualname__", repr(self.function))
+        return f"CallableSerializer({name}, content_type={self.content_type!r})"

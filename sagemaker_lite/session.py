@@ -26,6 +26,8 @@ from ._validation import S3_URI_RE, check_s3_uri, fail
 from ._version import __version__
 from .errors import ConfigurationError, ValidationError
 from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
+from .progress import Progress, check_progress, wanted
+from .session_shortcuts import SessionShortcuts
 
 if TYPE_CHECKING:  # pragma: no cover
     import boto3
@@ -38,7 +40,7 @@ def _region_from_environment() -> str | None:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
-class Session:
+class Session(SessionShortcuts):
     """Holds the AWS context every estimator, model and predictor uses.
 
     Accepts the official SDK's keywords (``boto_session``, ``sagemaker_client``,
@@ -50,7 +52,8 @@ class Session:
     - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client;
     - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``);
     - ``botocore_config``: a ``botocore.config.Config`` merged into every client's (timeouts,
-      proxies, ...); the retry settings above still apply unless it sets ``retries``.
+      proxies, ...); the retry settings above still apply unless it sets ``retries``;
+    - ``progress``: show bytes/rate/ETA for uploads and downloads (``None``: when interactive).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class Session:
         max_attempts: int = 10,
         polling: PollingPolicy | None = None,
         botocore_config: Any = None,
+        progress: bool | None = None,
     ) -> None:
         if retry_mode not in RETRY_MODES:
             fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
@@ -94,6 +98,8 @@ class Session:
         self._region = self._resolve_region(region_name, boto_session, sagemaker_client)
         self.local_mode = False
         self.polling = polling or DEFAULT_POLLING
+        #: show transfer progress: True, False, or None = only when interactive (see progress.py)
+        self.progress = check_progress(progress)
 
     # --- region and clients -------------------------------------------------------
 
@@ -252,13 +258,21 @@ class Session:
         bucket: str | None = None,
         key_prefix: str = "data",
         extra_args: Mapping[str, Any] | None = None,
+        callback: Any = None,
+        *,
+        progress: bool | None = None,
     ) -> str:
         """Upload a file or a directory; returns its S3 URI.
 
         ``session.upload_data("train.csv", key_prefix="boston")`` -> ``s3://<bucket>/boston/train.csv``;
         for a directory the URI is the prefix holding its files. Large files go multipart
-        through s3transfer.
+        through s3transfer. ``callback`` is s3transfer's (called with bytes moved);
+        ``progress`` overrides the Session's setting for this call.
         """
+        if path is None or not isinstance(path, (str, os.PathLike)):
+            fail("path", path, "a local file or directory path")
+        if callback is not None and not callable(callback):
+            fail("callback", callback, "a callable taking the number of bytes just transferred")
         local = Path(path)
         if not local.exists():
             fail("path", str(path), "an existing local file or directory")
@@ -279,8 +293,19 @@ class Session:
             files = [(local, key)]
             uri = f"s3://{bucket_name}/{key}"
         s3 = self.s3_client
-        for file, key in files:
-            s3.upload_file(str(file), bucket_name, key, ExtraArgs=dict(extra_args) if extra_args else None)
+        total = sum(file.stat().st_size for file, _ in files)
+        show = wanted(check_progress(progress) if progress is not None else self.progress)
+        with Progress(f"upload {local.name or str(local)}", total, enabled=show) as meter:
+
+            def moved(count: int) -> None:
+                meter(count)
+                if callback is not None:
+                    callback(count)
+
+            for file, key in files:
+                s3.upload_file(
+                    str(file), bucket_name, key, ExtraArgs=dict(extra_args) if extra_args else None, Callback=moved
+                )
         return uri
 
     def download_data(
@@ -289,15 +314,21 @@ class Session:
         bucket: str,
         key_prefix: str = "",
         extra_args: Mapping[str, Any] | None = None,
+        *,
+        progress: bool | None = None,
     ) -> list[str]:
         """Download every object under ``s3://bucket/key_prefix`` into ``path``; returns local paths."""
+        if path is None or not isinstance(path, (str, os.PathLike)):
+            fail("path", path, "a local directory path")
+        if not isinstance(bucket, str) or not _is_bucket_name(bucket):
+            fail("bucket", bucket, "an S3 bucket name")
         target = Path(path)
         target.mkdir(parents=True, exist_ok=True)
         s3 = self.s3_client
-        keys: list[str] = []
-        paginator = s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=key_prefix):
-            keys.extend(obj["Key"] for obj in page.get("Contents", []) if not obj["Key"].endswith("/"))
+        sizes = self._list_objects(bucket, key_prefix)
+        keys = list(sizes)
+        show = wanted(check_progress(progress) if progress is not None else self.progress)
+        meter = Progress(f"download s3://{bucket}/{key_prefix}", sum(sizes.values()), enabled=show)
         written: list[str] = []
         base = key_prefix if key_prefix.endswith("/") or not keys or keys == [key_prefix] else key_prefix + "/"
         for key in keys:
@@ -306,9 +337,34 @@ class Session:
             if not destination.is_relative_to(target.resolve()):
                 raise ValidationError("key_prefix", key, "object keys that stay inside the download directory")
             destination.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(bucket, key, str(destination), ExtraArgs=dict(extra_args) if extra_args else None)
+            s3.download_file(
+                bucket, key, str(destination), ExtraArgs=dict(extra_args) if extra_args else None, Callback=meter
+            )
             written.append(str(destination))
+        meter.close()
         return written
+
+    def _list_objects(self, bucket: str, key_prefix: str) -> dict[str, int]:
+        """Object key -> size under a prefix, directory markers (keys ending in '/') left out."""
+        sizes: dict[str, int] = {}
+        paginator = self.s3_client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=key_prefix):
+            for obj in page.get("Contents", []):
+                if not obj["Key"].endswith("/"):
+                    sizes[obj["Key"]] = int(obj.get("Size", 0))
+        return sizes
+
+    def list_s3_files(self, bucket: str, key_prefix: str) -> list[str]:
+        """Keys of the objects under ``s3://bucket/key_prefix`` (as the official Session returns them)."""
+        if not isinstance(bucket, str) or not _is_bucket_name(bucket):
+            fail("bucket", bucket, "an S3 bucket name")
+        if not isinstance(key_prefix, str):
+            fail("key_prefix", key_prefix, "a key prefix string ('' for the whole bucket)")
+        return list(self._list_objects(bucket, key_prefix))
+
+    def read_s3_bytes(self, bucket: str, key: str) -> bytes:
+        """The body of ``s3://bucket/key``."""
+        return bytes(self.s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def upload_string_as_file_body(self, body: str | bytes, bucket: str, key: str, kms_key: str | None = None) -> str:
         """Write ``body`` to ``s3://bucket/key``; returns the URI."""
@@ -320,8 +376,8 @@ class Session:
         return f"s3://{bucket}/{key}"
 
     def read_s3_file(self, bucket: str, key_prefix: str) -> str:
-        body = self.s3_client.get_object(Bucket=bucket, Key=key_prefix)["Body"]
-        return str(body.read().decode("utf-8"))
+        """The body of ``s3://bucket/key_prefix`` decoded as UTF-8 (the official name and signature)."""
+        return self.read_s3_bytes(bucket, key_prefix).decode("utf-8")
 
     # --- roles ---------------------------------------------------------------------
 

@@ -143,7 +143,7 @@ CASES: list[tuple[str, str, Callable[[Session], Any]]] = [
     ("endpoint name invalid", "endpoint_name", lambda s: Predictor("my endpoint", sagemaker_session=s)),
     ("endpoint name empty", "endpoint_name", lambda s: Predictor("", sagemaker_session=s)),
     ("serializer object", "serializer", lambda s: predictor(s, serializer=object())),
-    ("deserializer function", "deserializer", lambda s: predictor(s, deserializer=lambda b, c: b)),
+    ("deserializer string", "deserializer", lambda s: predictor(s, deserializer="application/json")),
     ("initial args not a dict", "initial_args", lambda s: predictor(s).predict(b"x", initial_args="Accept")),
     ("inference id too long", "inference_id", lambda s: predictor(s).predict(b"x", inference_id="i" * 65)),
     (

@@ -146,10 +146,27 @@ class VariantServer:
             reason = reason[: MAX_FAILURE_REASON - len(tail[-500:]) - 5] + " ...\n" + tail[-500:]
         self._set("Failed", reason[:MAX_FAILURE_REASON])
 
+    def _code_dir(self, model_dir: Path) -> Path:
+        """The inference code: ``model/code``, or ``SAGEMAKER_SUBMIT_DIRECTORY`` when it names an archive.
+
+        Framework models that are not repacked (SKLearn, XGBoost) point the container at a
+        ``sourcedir.tar.gz`` (``s3://`` or, in local mode, ``file://``) instead.
+        """
+        submit = str((self.container.get("Environment") or {}).get("SAGEMAKER_SUBMIT_DIRECTORY") or "")
+        if not submit.startswith(("s3://", "file://")):
+            return model_dir / "code"
+        if submit.startswith("file://") and local_path(submit).is_dir():
+            return local_path(submit)
+        return stage_model(submit, self.directory / "code", self.s3_factory, self.log_path)
+
     def _argv_and_env(self, model_dir: Path) -> tuple[list[str], dict[str, str]]:
+        from .serving.runtimes import runtime_for
+
+        runtime = runtime_for(self.container)
         python = sys.executable
-        code = model_dir / "code"
-        if (code / "inference.py").is_file() and (code / "requirements.txt").is_file() and not (code / "lib").is_dir():
+        code = self._code_dir(model_dir)
+        wants_requirements = (code / "inference.py").is_file() or not runtime.requirements_need_inference_script
+        if wants_requirements and (code / "requirements.txt").is_file() and not (code / "lib").is_dir():
             from .venvs import ensure_venv
 
             with open(self.log_path, "ab", buffering=0) as log:
@@ -162,6 +179,7 @@ class VariantServer:
             env.setdefault("CUDA_VISIBLE_DEVICES", "")  # like a container started without --gpus
         port_file = self.directory / "port"
         argv = [python, "-m", "sagemaker_lite.local.server", "--model-dir", str(model_dir)]
+        argv += ["--code-dir", str(code), "--loader", runtime.loader]
         argv += ["--port-file", str(port_file), "--failure-file", str(self.directory / "failure")]
         return argv, env
 

@@ -21,7 +21,6 @@ as it does for an image that is not a TensorFlow Serving image.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -30,11 +29,6 @@ from typing import Any
 from ..errors import LocalModeError
 from .endpoint import LocalEndpoint, now
 from .store import LOCAL_ACCOUNT, client_error, private_dir
-
-TENSORFLOW_MISSING = (
-    "local endpoints serve TensorFlow SavedModels with TensorFlow itself, which is not installed: "
-    "pip install sagemaker_lite[tensorflow]"
-)
 
 
 class _Hosting:
@@ -82,8 +76,12 @@ def _exists(kind: str, arn: str, operation: str) -> Exception:
 
 
 def is_tensorflow_serving_image(image: str) -> bool:
-    repository = image.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
-    return "tensorflow" in repository.lower()
+    from .serving.runtimes import runtime_for
+
+    try:
+        return runtime_for({"Image": image}).name == "tensorflow-serving"
+    except LocalModeError:
+        return False
 
 
 def _container(model: dict[str, Any]) -> dict[str, Any]:
@@ -92,14 +90,13 @@ def _container(model: dict[str, Any]) -> dict[str, Any]:
 
 def _check_servable(name: str, model: dict[str, Any]) -> None:
     """``LocalModeError`` at once for what a local endpoint cannot serve (before anything is created)."""
-    image = str(_container(model).get("Image", ""))
-    if not is_tensorflow_serving_image(image):
-        raise LocalModeError(
-            f"model {name}: local endpoints run TensorFlow Serving models only (image {image!r} is not a "
-            "TensorFlow inference image); deploy a TensorFlowModel, or use an 'ml.*' instance type"
-        )
-    if importlib.util.find_spec("tensorflow") is None:
-        raise LocalModeError(TENSORFLOW_MISSING)
+    from .serving.runtimes import runtime_for
+
+    try:
+        runtime = runtime_for(_container(model))
+        runtime.check_available()
+    except LocalModeError as exc:
+        raise LocalModeError(f"model {name}: {exc}") from None
 
 
 def _list(items: list[dict[str, Any]], params: dict[str, Any], key: str, name_field: str) -> dict[str, Any]:

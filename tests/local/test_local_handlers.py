@@ -176,7 +176,7 @@ def test_pytorch_errors_are_torchserve_500s(pytorch_port: int) -> None:
     assert body.decode().startswith("Content type application/x-unknown is not supported by this framework.")
     status, _, body = request(pytorch_port, "POST", "/invocations", b"[1, 2]", {"Content-Type": "application/json"})
     assert status == 500 and "Traceback" in body.decode()  # a 1-D input: the Linear layer raises
-    status, headers, body = request(pytorch_port, "GET", "/ping")
+    status, _, body = request(pytorch_port, "GET", "/ping")
     assert status == 200 and json.loads(body) == {"status": "Healthy"}
 
 
@@ -305,7 +305,7 @@ def test_runtime_selection_follows_the_image_and_script_mode() -> None:
     hf = "763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-inference:2.1-transformers4.37-cpu-py310"
     assert name(hf) == "huggingface"
     assert name("123456789012.dkr.ecr.us-west-2.amazonaws.com/my-own:1", SCRIPT_ENV) == "inference-toolkit"
-    with pytest.raises(LocalModeError, match="no local serving runtime for image '.*my-own:1'"):
+    with pytest.raises(LocalModeError, match=r"no local serving runtime for image '.*my-own:1'"):
         name("123456789012.dkr.ecr.us-west-2.amazonaws.com/my-own:1")
     assert [r.name for r in BUILTIN_RUNTIMES][-1] == "inference-toolkit"  # the catch-all comes last
 
@@ -319,7 +319,8 @@ def test_a_registered_runtime_wins_and_is_used_by_the_server(client: LocalSageMa
     register_runtime(runtime)
     try:
         assert runtime_for({"Image": "1.dkr.ecr.us-west-2.amazonaws.com/echo:1"}) is runtime
-        code = b"def model_fn(d):\n    return 'm'\n\ndef transform_fn(model, data, ctype, accept):\n    return data, ctype\n"
+        code = b"def model_fn(d):\n    return 'm'\n\n"
+        code += b"def transform_fn(model, data, ctype, accept):\n    return data, ctype\n"
         data = tarball(tmp_path / "model.tar.gz", {"code/inference.py": code})
         port = serve(client, "echo", "1.dkr.ecr.us-west-2.amazonaws.com/echo:1", data, {})
         status, headers, body = request(port, "POST", "/invocations", b"hello", {"Content-Type": "text/plain"})

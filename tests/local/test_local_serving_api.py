@@ -86,7 +86,7 @@ def test_images_other_than_tensorflow_serving_are_refused_at_once(client: LocalS
     assert is_tensorflow_serving_image(TF_IMAGE)
     assert is_tensorflow_serving_image("123.dkr.ecr.us-east-1.amazonaws.com/sagemaker-tensorflow-serving:1.15")
     assert not is_tensorflow_serving_image("246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1")
-    with pytest.raises(LocalModeError, match="no local serving runtime for image .local-script."):
+    with pytest.raises(LocalModeError, match=r"no local serving runtime for image 'local-script'"):
         client.create_model(ModelName="xgb", PrimaryContainer=container("local-script"))
     with pytest.raises(ClientError):
         client.describe_model(ModelName="xgb")  # nothing was created

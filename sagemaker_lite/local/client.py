@@ -191,11 +191,19 @@ class LocalSageMakerClient(LocalHostingMixin):
         """Validate, reserve the name, start the job in the background; returns ``{"TrainingJobArn": ...}``."""
         validate_create(request)
         docker_cli = None
+        algorithm = None
         environment = request.get("Environment") or {}
         if contract.entry_point(request.get("HyperParameters") or {}, environment) is None:
-            from .docker import require_engine
+            from . import algorithms
 
-            docker_cli = require_engine(str(request["AlgorithmSpecification"].get("TrainingImage")))
+            image = str(request["AlgorithmSpecification"].get("TrainingImage"))
+            algorithm = algorithms.for_image(image)
+            if algorithm is None:
+                from .docker import require_engine
+
+                docker_cli = require_engine(image)
+            elif algorithm.missing():
+                raise LocalModeError(str(algorithm.missing()))
         job = LocalTrainingJob(
             request,
             root=self.root,
@@ -203,6 +211,7 @@ class LocalSageMakerClient(LocalHostingMixin):
             s3_factory=self._s3_factory,
             stop_timeout=self.stop_timeout,
             docker_cli=docker_cli,
+            algorithm=algorithm,
         )
         key = (str(self.root), job.name)
         with _LIVE_LOCK:

@@ -45,6 +45,10 @@ def require_engine(image: str) -> str:
     cli, reason = docker_engine()
     if cli is not None:
         return cli
+    from . import algorithms
+
+    if algorithms.builtin_name(image) is not None:
+        raise LocalModeError(algorithms.refusal(image, reason))
     raise LocalModeError(
         f"Local mode runs script-mode jobs (a 'sagemaker_program' hyperparameter, as framework estimators "
         f"such as TensorFlow(entry_point='train.py', ...) send) as plain processes, without Docker. This job "

@@ -28,17 +28,20 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import contract
 from .artifacts import JobSetupError, deliver_outputs, deliver_tree, fetch_tree, merged_files, stage_job_code
 from .channels import ChannelSpec, Materialized, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
-from .launch import docker_process, end_with_newline, failure_reason, script_process
+from .launch import algorithm_process, docker_process, end_with_newline, failure_reason, script_process
 from .metrics import final_metrics
 from .processes import HostProcess, registry
 from .store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
 from .venvs import python_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .algorithms import BuiltinAlgorithm
 
 LOGGER = logging.getLogger("sagemaker_lite.local")
 TERMINAL = ("Completed", "Failed", "Stopped")
@@ -65,6 +68,7 @@ class LocalTrainingJob:
         s3_factory: S3Factory,
         stop_timeout: float,
         docker_cli: str | None = None,
+        algorithm: BuiltinAlgorithm | None = None,
     ) -> None:
         self.request = copy.deepcopy(request)
         self.name = str(request["TrainingJobName"])
@@ -76,6 +80,7 @@ class LocalTrainingJob:
         self.epoch = int(time.time())
         self.stop_timeout = stop_timeout
         self.docker_cli = docker_cli
+        self.algorithm = algorithm
         self._s3_factory = s3_factory
         self._lock = threading.RLock()
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -84,11 +89,15 @@ class LocalTrainingJob:
         self._processes: list[HostProcess] = []
         self._finalized = False
         self._network: str | None = None
+        self._algorithm_environment: dict[str, str] = {}
         self._started = time.monotonic()
         self._max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
         now = _now()
         description: dict[str, Any] = {"TrainingJobName": self.name, "TrainingJobArn": self.arn}
         description.update({k: copy.deepcopy(request[k]) for k in ECHOED_FIELDS if k in request})
+        if algorithm is not None and not description["AlgorithmSpecification"].get("MetricDefinitions"):
+            # SageMaker shows a built-in algorithm's own metric definitions in the job's description
+            description["AlgorithmSpecification"]["MetricDefinitions"] = algorithm.metric_definitions()
         description.update(
             TrainingJobStatus="InProgress",
             SecondaryStatus="Starting",
@@ -273,7 +282,7 @@ class LocalTrainingJob:
             spec = ChannelSpec.from_request(raw, job_mode)
             channels.append((spec, materialize(spec, cache / "channels", self._s3_factory)))
         code: Path | None = None
-        if self.docker_cli is None:
+        if self.docker_cli is None and self.algorithm is None:
             code = self._stage_code(cache)
         plans = [HostPlan(h, i, self.directory / h.name, self.log_path(h.name)) for i, h in enumerate(self.hosts)]
         with self._lock:
@@ -295,6 +304,9 @@ class LocalTrainingJob:
     def _install_requirements(self) -> str:
         if self.docker_cli is not None or not self._plans:
             return sys.executable
+        if self.algorithm is not None:
+            with open(self._plans[0].log_path, "ab", buffering=0) as log:
+                return self.algorithm.python(log)
         program = contract.entry_point(self.request.get("HyperParameters") or {}, self.request.get("Environment") or {})
         return python_for(
             self._plans[0].directory / "code", program or "", self.root / "venvs", self._plans[0].log_path
@@ -311,6 +323,18 @@ class LocalTrainingJob:
                 job_arn=self.arn,
                 request=self.request,
                 network=self._network,
+            )
+        if self.algorithm is not None:
+            return algorithm_process(
+                plan,
+                python=python,
+                module=self.algorithm.train_module,
+                job_name=self.name,
+                job_arn=self.arn,
+                request=self.request,
+                region=self.region,
+                gpus=gpus,
+                environment=self._algorithm_environment,
             )
         return script_process(
             plan,
@@ -342,6 +366,11 @@ class LocalTrainingJob:
 
     def _supervise(self, python: str) -> tuple[str, str]:
         gpus = count_gpus([h.instance_type for h in self.hosts])
+        if self.algorithm is not None:
+            self._algorithm_environment = {
+                "SAGEMAKER_LITE_ALGORITHM_VERSION": self.algorithm.version,
+                "SAGEMAKER_LITE_TRACKER_PORT": str(_free_port()) if len(self.hosts) > 1 else "9099",
+            }
         if self.docker_cli is not None and len(self.hosts) > 1:
             from . import docker
 
@@ -397,8 +426,11 @@ class LocalTrainingJob:
         return "Completed", ""
 
     def metric_definitions(self) -> list[dict[str, Any]]:
-        """The request's MetricDefinitions (what SageMaker applies to the job's logs)."""
-        return list(self.request["AlgorithmSpecification"].get("MetricDefinitions") or [])
+        """The request's MetricDefinitions, then a built-in algorithm's own (what SageMaker applies to the logs)."""
+        definitions = list(self.request["AlgorithmSpecification"].get("MetricDefinitions") or [])
+        if self.algorithm is not None:
+            definitions += self.algorithm.metric_definitions()
+        return definitions
 
     def _final_metrics(self) -> list[dict[str, Any]]:
         """FinalMetricDataList: the metric definitions applied to every host's log (see metrics.py)."""
@@ -431,3 +463,12 @@ def _read_lines(path: Path, limit: int = 64 << 20) -> list[str]:
     except OSError:
         return []
     return data.decode("utf-8", "replace").splitlines()
+
+
+def _free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (a distributed built-in algorithm's tracker binds it)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

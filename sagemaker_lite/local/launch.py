@@ -1,6 +1,7 @@
 """From a prepared host to a ``HostProcess``, and from a failed host to its FailureReason.
 
-Script mode runs the entry point the way the training toolkit does (``python -- train.py
+A built-in algorithm that local mode plays (algorithms/) runs as ``python -m <module>``
+with the same environment. Script mode runs the entry point the way the training toolkit does (``python -- train.py
 --epochs 2``, ``python -m pkg`` when ``setup.py`` is present, ``./run.sh ...`` for
 commands) with the toolkit's ``SM_*`` environment; a generic image runs as ``docker run``.
 A failure is reported as SageMaker reports it: ``AlgorithmError: `` followed by the first
@@ -18,6 +19,9 @@ from typing import Any
 from . import contract
 from .hosts import HostPlan, docker_environment, script_command, script_environment
 from .processes import HostProcess
+
+#: the directory holding the sagemaker_lite package (a built-in algorithm's module runs from it)
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 
 
 def script_process(
@@ -49,6 +53,36 @@ def script_process(
     with open(plan.log_path, "ab") as log:
         log.write(f"Invoking script with the following command:\n\n{' '.join(argv)}\n\n".encode())
     return HostProcess(plan.host.name, argv, cwd=code, env=env, log_path=plan.log_path)
+
+
+def algorithm_process(
+    plan: HostPlan,
+    *,
+    python: str,
+    module: str,
+    job_name: str,
+    job_arn: str,
+    request: Mapping[str, Any],
+    region: str,
+    gpus: int,
+    environment: Mapping[str, str],
+) -> HostProcess:
+    """A built-in algorithm played by ``python -m <module>`` with the container's environment (algorithms/)."""
+    env, _ = script_environment(
+        plan,
+        job_name=job_name,
+        job_arn=job_arn,
+        request=request,
+        region=region,
+        num_gpus=gpus if plan.host.instance_type == "local_gpu" else 0,
+        python=python,
+    )
+    env.update(environment)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
+    argv = [python, "-m", module]
+    with open(plan.log_path, "ab") as log:
+        log.write(f"Running the built-in algorithm: {' '.join(argv)}\n".encode())
+    return HostProcess(plan.host.name, argv, cwd=plan.directory / "code", env=env, log_path=plan.log_path)
 
 
 def docker_process(

@@ -85,18 +85,27 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def _run(cmd: list[str], log: IO[bytes], cwd: Path | None, what: str) -> None:
+def _run(cmd: list[str], log: IO[bytes], cwd: Path | None, what: str, timeout: float | None = None) -> None:
     log.write(("$ " + " ".join(cmd) + "\n").encode())
     log.flush()
-    result = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, check=False)
+    try:
+        result = subprocess.run(
+            cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        command = " ".join(cmd)
+        raise JobSetupError(f'{what}:\nErrorMessage "no result within {timeout} s"\nCommand "{command}"') from None
     if result.returncode != 0:
         raise JobSetupError(
             f'{what}:\nExitCode {result.returncode}\nErrorMessage "see the job log"\nCommand "{" ".join(cmd)}"'
         )
 
 
-def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes]) -> Path:
-    """The python of a venv with ``requirements`` installed (built, or reused); pip output goes to ``log``."""
+def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: float | None = None) -> Path:
+    """The python of a venv with ``requirements`` installed (built, or reused); pip output goes to ``log``.
+
+    ``timeout`` bounds each step (creating the venv, ``pip install``); None waits as long as pip does.
+    """
     content = requirements.read_bytes()
     venv = venvs_dir / venv_key(content)
     python = venv_python(venv)
@@ -113,11 +122,11 @@ def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes]) -> Path:
         create += ["--without-pip", str(venv)] if own_pip else [str(venv)]
         log.write(f"Installing requirements.txt into a cached environment at {venv}\n".encode())
         try:
-            _run(create, log, None, "InstallRequirementsError (creating the environment)")
+            _run(create, log, None, "InstallRequirementsError (creating the environment)", timeout)
             layer = "".join(f"import site; site.addsitedir({d!r})\n" for d in _site_dirs())
             (_venv_site_packages(python) / LAYER_FILE).write_text(layer, encoding="utf-8")
             install = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
-            _run([*install, "-r", str(requirements)], log, requirements.parent, "InstallRequirementsError")
+            _run([*install, "-r", str(requirements)], log, requirements.parent, "InstallRequirementsError", timeout)
         except BaseException:
             shutil.rmtree(venv, ignore_errors=True)
             raise

@@ -17,7 +17,9 @@ from sagemaker_lite.local import LocalSageMakerClient, LocalSession
 
 pytestmark = pytest.mark.local
 
-IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
+#: a bring-your-own image (the built-in XGBoost image runs without Docker: test_builtin_xgboost.py)
+IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/my-algorithm:1.0"
+PCA_IMAGE = "174872318107.dkr.ecr.us-west-2.amazonaws.com/pca:1"
 
 #: a stand-in for the docker CLI: `info` answers as configured, `run` plays the container
 FAKE_DOCKER = """#!{python}
@@ -62,6 +64,20 @@ def test_generic_image_without_docker_is_refused_up_front(
     assert "without Docker" in message and "sagemaker_program" in message and "ml.m5.xlarge" in message
     assert "no 'docker' command on PATH" in message
     assert not (session.root / "jobs" / "xgb-local").exists()
+
+
+def test_other_builtin_without_docker_names_what_runs_locally(
+    session: LocalSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    est = Estimator(PCA_IMAGE, None, 1, "local", sagemaker_session=session, hyperparameters={"num_components": 2})
+    with pytest.raises(LocalModeError) as refused:
+        est.fit(f"file://{tmp_path}", job_name="pca-local")
+    message = str(refused.value)
+    assert "runs these built-in algorithms without Docker: XGBoost" in message
+    assert "is the PCA algorithm" in message and "no 'docker' command on PATH" in message
+    assert "ml.m5.xlarge" in message and "start a Docker engine" in message
+    assert not (session.root / "jobs" / "pca-local").exists()
 
 
 def test_unreachable_engine_is_refused(

@@ -164,6 +164,9 @@ class VariantServer:
 
         runtime = runtime_for(self.container)
         python = sys.executable
+        if runtime.interpreter is not None:
+            with open(self.log_path, "ab", buffering=0) as log:
+                python = runtime.interpreter(self.container, log)
         code = self._code_dir(model_dir)
         wants_requirements = (code / "inference.py").is_file() or not runtime.requirements_need_inference_script
         if wants_requirements and (code / "requirements.txt").is_file() and not (code / "lib").is_dir():

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from local_helpers import job_logs
+from local_helpers import job_logs, wait_gone
+from test_local_serving_helpers import server_pids
 from xgb_helpers import (
     HYPERPARAMETERS,
     IMAGE_1_7,
@@ -30,6 +31,7 @@ from xgb_helpers import (
 from sagemaker_lite import TrainingInput, image_uris
 from sagemaker_lite.errors import JobFailedError
 from sagemaker_lite.estimator import Estimator
+from sagemaker_lite.serializers import CSVSerializer
 
 pytestmark = pytest.mark.local
 
@@ -66,8 +68,20 @@ def test_v2_workflow_trains_reports_metrics_and_saves_a_loadable_model(local_roo
     names = {d["Name"] for d in description["AlgorithmSpecification"]["MetricDefinitions"]}
     assert {"train:auc", "validation:auc", "validation:rmse", "validation:f1"} <= names  # the built-in definitions
     model = extract_model(xgb.model_data, tmp_path / "model")
-    predictions = booster_predictions(job_python(container), model, x[300:310])
-    assert len(predictions) == 10 and all(0.0 <= p <= 1.0 for p in predictions)
+    expected = booster_predictions(job_python(container), model, x[300:310])
+    assert len(expected) == 10 and all(0.0 <= p <= 1.0 for p in expected)
+
+    predictor = xgb.deploy(1, "local", serializer=CSVSerializer())
+    session = xgb.sagemaker_session
+    try:
+        answer = predictor.predict(x[300:310])
+        served = [float(line) for line in (answer.decode() if isinstance(answer, bytes) else answer).split()]
+        assert np.allclose(served, expected, rtol=0, atol=1e-6), (served, expected)
+        pids = server_pids(session, predictor.endpoint_name)
+    finally:
+        predictor.delete_endpoint()
+    assert session.sagemaker_client.list_endpoints()["Endpoints"] == []
+    assert not wait_gone(pids, timeout=10)
 
 
 def test_v1_spellings_run_the_legacy_image_locally(local_root: Path, tmp_path: Path) -> None:

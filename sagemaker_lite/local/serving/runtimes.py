@@ -31,9 +31,10 @@ Adding a runtime (the built-in XGBoost algorithm, for instance) is one entry in
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import attrs
 
@@ -74,6 +75,10 @@ class ServingRuntime:
     install_hint: str = ""
     #: True: code/requirements.txt is installed only when code/inference.py exists (the TFS rule)
     requirements_need_inference_script: bool = False
+    #: the python that runs the server for a container (progress to the log); None: this interpreter.
+    #: The built-in XGBoost runtime picks the xgboost its image has: a model file saved by xgboost 1.x
+    #: does not load in xgboost >= 3.1.
+    interpreter: Callable[[Mapping[str, Any], IO[bytes]], str] | None = None
 
     def check_available(self) -> None:
         """``LocalModeError`` when a required module is missing in this interpreter."""
@@ -113,6 +118,21 @@ def _xgboost_script(container: Mapping[str, Any]) -> bool:
     return "xgboost" in image_repository(container) and has_program(container)
 
 
+def _builtin_algorithm(container: Mapping[str, Any]) -> bool:
+    """A built-in algorithm image (no SAGEMAKER_PROGRAM) that local mode plays (local/algorithms)."""
+    from ..algorithms import for_image
+
+    algorithm = for_image(str(container.get("Image") or "")) if not has_program(container) else None
+    return algorithm is not None and algorithm.serving_runtime() is not None
+
+
+def _algorithm_python(container: Mapping[str, Any], log: IO[bytes]) -> str:
+    from ..algorithms import for_image
+
+    algorithm = for_image(str(container.get("Image") or ""))
+    return algorithm.python(log) if algorithm is not None else sys.executable
+
+
 _HANDLERS = "sagemaker_lite.local.serving.handlers"
 
 BUILTIN_RUNTIMES: tuple[ServingRuntime, ...] = (
@@ -132,6 +152,14 @@ BUILTIN_RUNTIMES: tuple[ServingRuntime, ...] = (
     ServingRuntime(name="pytorch", matches=_repository_has("pytorch"), loader=f"{_HANDLERS}:load_pytorch"),
     ServingRuntime(
         name="sklearn", matches=_repository_has("scikit-learn", "sklearn"), loader=f"{_HANDLERS}:load_sklearn"
+    ),
+    ServingRuntime(
+        name="xgboost-algorithm",
+        matches=_builtin_algorithm,
+        loader="sagemaker_lite.local.algorithms.xgboost.serve:load",
+        requires=("xgboost",),
+        install_hint="pip install 'sagemaker_lite[xgboost]'",
+        interpreter=_algorithm_python,
     ),
     ServingRuntime(
         name="xgboost-script",
@@ -172,7 +200,8 @@ def runtime_for(container: Mapping[str, Any]) -> ServingRuntime:
     image = str(container.get("Image") or "")
     raise LocalModeError(
         f"no local serving runtime for image {image!r}: local endpoints serve TensorFlow Serving, PyTorch, "
-        "scikit-learn, XGBoost and Hugging Face inference images, and any image in script mode "
+        "scikit-learn, XGBoost and Hugging Face inference images, the built-in XGBoost algorithm, and any image "
+        "in script mode "
         "(SAGEMAKER_PROGRAM, i.e. a model with entry_point='inference.py'); use an 'ml.*' instance type otherwise"
     )
 

@@ -24,6 +24,18 @@ from typing import Any
 
 from .redact import redact, redact_lines
 
+_SHOWN = 200  # characters of a value's repr in a message; a 3,000-character hyperparameter is not printed whole
+
+
+def _shown(value: Any) -> str:
+    text = redact(repr(value))
+    if len(text) <= _SHOWN:
+        return text
+    size = f"{len(value):,} items" if isinstance(value, (list, tuple, dict)) else f"{len(text):,} characters"
+    if isinstance(value, str):
+        size = f"{len(value):,} characters"
+    return f"{text[: _SHOWN - 20]}... ({size})"
+
 
 class SageMakerLiteError(Exception):
     """Base class of every exception sagemaker_lite raises on purpose."""
@@ -41,7 +53,7 @@ class ValidationError(SageMakerLiteError, ValueError):
         self.value = value
         self.allowed = allowed
         self.hint = hint
-        message = f"{parameter}={redact(repr(value))} is not valid: expected {allowed}"
+        message = f"{parameter}={_shown(value)} is not valid: expected {allowed}"
         if hint:
             message += f". {hint}"
         super().__init__(message)

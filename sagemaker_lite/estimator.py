@@ -35,6 +35,7 @@ from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
+from .limits import check_request, planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 from .training import (
     TrainingConfig,
@@ -173,15 +174,16 @@ class EstimatorBase(ConfigBacked):
         self._check_debugger(request_config, session.boto_region_name, image)
         name = job_name or name_from_base(self._base_job_name(image))
         self.__dict__["_current_job_name"] = name
+        extra = self._extra_request_fields()
+        if experiment_config:
+            extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
+        self._check_planned_request(request_config, name, channels, extra)
         output_path = self._resolve_output_path()
         self.__dict__["_resolved_output_path"] = output_path
         self._prepare_for_training(name)
         rule_sources = self._stage_rule_sources(request_config)
         role = self._config.role
         role_arn = session.expand_role(role) if role and not self._config.is_local else role
-        extra = self._extra_request_fields()
-        if experiment_config:
-            extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
         request = build_training_request(
             request_config,
             job_name=name,
@@ -194,10 +196,52 @@ class EstimatorBase(ConfigBacked):
             extra=extra,
             rule_sources=rule_sources,
         )
+        check_request("CreateTrainingJob", request, local=request_config.is_local)  # staged values too
         self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
         self.latest_training_job = TrainingJob.start_new(session, request)
         if wait:
             self.latest_training_job.wait(logs=logs)
+
+    # --- the service's limits, before anything is uploaded or created ----------------------
+
+    def _plan_staging(self, job_name: str) -> None:
+        """Hook: record where staging *will* put things (no I/O), for ``_check_planned_request``."""
+
+    def _check_planned_request(
+        self, config: TrainingConfig, job_name: str, channels: list[dict[str, Any]], extra: dict[str, Any]
+    ) -> None:
+        """The whole request, staged locations as planned, against the service model (``limits``).
+
+        Staging (code and rule-source uploads, the default bucket) comes after this, so a request
+        SageMaker would refuse leaves nothing behind. Planned locations have the real ones' shape
+        (same bucket naming, same keys); the staged request is checked again before the create.
+        """
+        local = config.is_local
+        region = self.sagemaker_session.boto_region_name
+        output_path = self._config.output_path or (
+            "file:///planned/output/" if local else f"s3://{planned_default_bucket(region)}/"
+        )
+        self.__dict__["_resolved_output_path"] = output_path
+        self._plan_staging(job_name)
+        role = self._config.role
+        role_arn = role if local or not role or role.startswith("arn:") else f"arn:aws:iam::000000000000:role/{role}"
+        planned = build_training_request(
+            config,
+            job_name=job_name,
+            channels=channels,
+            output_path=output_path,
+            hyperparameters=self._hyperparameters_for_request(),
+            extra_channels=self._extra_channels(),
+            role_arn=role_arn,
+            region=region,
+            extra=extra,
+            rule_sources={
+                rule.local_source: f"s3://{planned_default_bucket(region)}/{rule.name}/source.py"
+                for rule in config.rules or ()
+                if rule.local_source is not None
+            },
+        )
+        check_request("CreateTrainingJob", planned, local=local)
 
     # --- Debugger -------------------------------------------------------------------------
 

@@ -192,6 +192,29 @@ class Framework(EstimatorBase):
     def _prepare_for_training(self, job_name: str) -> None:
         self.__dict__["_submit_directory"] = self._stage_code(job_name)
 
+    def _plan_staging(self, job_name: str) -> None:
+        """Where ``_stage_code`` will put the code, without packing, uploading or a bucket lookup."""
+        from .limits import planned_default_bucket
+        from .session import split_s3_uri
+
+        config = self._config
+        session = self.sagemaker_session
+        if config.source_dir and config.source_dir.startswith("s3://"):
+            planned = config.source_dir
+        elif getattr(session, "local_mode", False) and not config.code_location:
+            planned = Path(config.source_dir or config.entry_point or ".").resolve().as_uri()
+        else:
+            if config.code_location:
+                bucket, prefix = split_s3_uri(config.code_location, "code_location")
+            elif config.output_path and config.output_path.startswith("s3://"):
+                bucket, prefix = split_s3_uri(config.output_path, "output_path")[0], ""
+            else:
+                bucket = planned_default_bucket(session.boto_region_name)
+                prefix = session.default_bucket_prefix or ""
+            key = "/".join(part for part in (prefix.strip("/"), job_name, "source", SOURCE_ARCHIVE) if part)
+            planned = f"s3://{bucket}/{key}"
+        self.__dict__["_submit_directory"] = planned
+
     # --- request pieces -------------------------------------------------------------------
 
     def _framework_hyperparameters(self) -> dict[str, Any]:

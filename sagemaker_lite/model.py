@@ -47,6 +47,7 @@ from .hosting import (
     container_definition,
     production_variant,
 )
+from .limits import check_request, planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
@@ -296,11 +297,70 @@ class Model(ConfigBacked):
         model_name = self._config.name or name_from_base(self._base_name(image))
         endpoint = deploy.endpoint_name or (model_name if generated else name_from_base(base_from_name(model_name)))
 
+        # the three requests with staged values as planned, against the service's limits (no I/O yet)
+        local = deploy.is_local
+        role = self._config.role or ""
+        planned_bucket = f"s3://{planned_default_bucket(region)}"
+        self._check_requests(
+            local,
+            self._hosting_requests(
+                deploy,
+                model_name,
+                endpoint,
+                image,
+                region,
+                role_arn=role
+                if local or not role or role.startswith("arn:")
+                else f"arn:aws:iam::000000000000:role/{role}",
+                model_data=f"{planned_bucket}/{model_name}/model.tar.gz" if code_files else self._config.model_data,
+                capture_default=f"{planned_bucket}/model-monitor/data-capture",
+            ),
+        )
+
         # --- from here on, calls ---
         role_arn = session.expand_role(self._config.role) if self._config.role else ""
         model_data = self._config.model_data
         if code_files:
             model_data = self._repack_and_upload(session, model_name, code_files)
+        capture_default = None
+        if deploy.data_capture_config is not None and not deploy.data_capture_config.destination_s3_uri:
+            capture_default = f"{session.default_output_prefix()}/model-monitor/data-capture"
+        requests = self._hosting_requests(
+            deploy,
+            model_name,
+            endpoint,
+            image,
+            region,
+            role_arn=role_arn,
+            model_data=model_data,
+            capture_default=capture_default,
+        )
+        self._check_requests(local, requests)
+        create_endpoint_resources(session, *requests)
+        self.name = model_name
+        self.__dict__["endpoint_name"] = endpoint
+        if wait:
+            try:
+                wait_for_endpoint(session, endpoint)
+            except EndpointFailedError:
+                created = [("endpoint", endpoint), ("endpoint config", endpoint), ("model", model_name)]
+                LOGGER.warning("endpoint %s failed; clean up with: %s", endpoint, cleanup_call(created))
+                raise
+        return self._make_predictor(endpoint, session, serializer, deserializer, model_name)
+
+    def _hosting_requests(
+        self,
+        deploy: DeployConfig,
+        model_name: str,
+        endpoint: str,
+        image: str,
+        region: str,
+        *,
+        role_arn: str,
+        model_data: str | None,
+        capture_default: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """CreateModel, CreateEndpointConfig and CreateEndpoint for this deploy (pure)."""
         container = container_definition(image, model_data, self._container_env(region))
         model_request = build_create_model_request(
             model_name,
@@ -312,9 +372,7 @@ class Model(ConfigBacked):
         )
         capture = None
         if deploy.data_capture_config is not None:
-            capture = deploy.data_capture_config.to_request(
-                f"{session.default_output_prefix()}/model-monitor/data-capture"
-            )
+            capture = deploy.data_capture_config.to_request(capture_default)
         config_request = build_endpoint_config_request(
             endpoint,
             [production_variant(model_name, deploy)],
@@ -322,18 +380,14 @@ class Model(ConfigBacked):
             kms_key=deploy.kms_key,
             data_capture=capture,
         )
-        endpoint_request = build_create_endpoint_request(endpoint, endpoint, deploy.tags)
-        create_endpoint_resources(session, model_request, config_request, endpoint_request)
-        self.name = model_name
-        self.__dict__["endpoint_name"] = endpoint
-        if wait:
-            try:
-                wait_for_endpoint(session, endpoint)
-            except EndpointFailedError:
-                created = [("endpoint", endpoint), ("endpoint config", endpoint), ("model", model_name)]
-                LOGGER.warning("endpoint %s failed; clean up with: %s", endpoint, cleanup_call(created))
-                raise
-        return self._make_predictor(endpoint, session, serializer, deserializer, model_name)
+        return model_request, config_request, build_create_endpoint_request(endpoint, endpoint, deploy.tags)
+
+    @staticmethod
+    def _check_requests(local: bool, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+        for operation, request in zip(("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), requests, strict=True):
+            if operation == "CreateModel" and not request.get("ExecutionRoleArn") and local:
+                request = {key: value for key, value in request.items() if key != "ExecutionRoleArn"}
+            check_request(operation, request, local=local)
 
     def _make_predictor(self, endpoint: str, session: Any, serializer: Any, deserializer: Any, model_name: str) -> Any:
         from . import predictor as predictor_module

@@ -407,6 +407,9 @@ class Predictor:
         request = endpoint_config_from_existing(
             existing, new_name, variants=variants, tags=tag_list, kms_key=kms_key, data_capture=data_capture_config_dict
         )
+        from .limits import check_request
+
+        check_request("CreateEndpointConfig", request, local=bool(getattr(self.sagemaker_session, "local_mode", False)))
         client = self._client()
         client.create_endpoint_config(**request)
         try:

@@ -280,6 +280,7 @@ def build_training_request(
         )
 
     all_channels.extend(dict(channel) for channel in extra_channels)
+    _check_unique_channels(all_channels, len(channels), config)
     request: dict[str, Any] = {
         "TrainingJobName": job_name,
         "AlgorithmSpecification": algorithm,
@@ -331,6 +332,34 @@ def build_training_request(
     if not request["RoleArn"]:
         del request["RoleArn"]
     return request
+
+
+def _check_unique_channels(channels: Sequence[Mapping[str, Any]], user_count: int, config: TrainingConfig) -> None:
+    """The SDK's channels (``model_uri``'s, network isolation's ``code``) must not take a user's channel name.
+
+    SageMaker refuses duplicate channel names, and the official SDK refuses them before its call.
+    """
+    seen: set[Any] = set()
+    for index, channel in enumerate(channels):
+        name = channel.get("ChannelName")
+        if name not in seen:
+            seen.add(name)
+            continue
+        if index < user_count:
+            raise ValidationError("inputs", name, "unique channel names")
+        if config.model_uri and name == config.model_channel_name:
+            raise ValidationError(
+                "model_uri",
+                config.model_uri,
+                f"a channel name of its own: inputs already has a {name!r} channel",
+                hint="pass model_channel_name='...' to name the model channel differently",
+            )
+        raise ValidationError(
+            "inputs",
+            name,
+            f"channel names other than {name!r}",
+            hint=f"the SDK sends the code as a {name!r} channel (enable_network_isolation=True)",
+        )
 
 
 def config_kwargs_from_description(description: Mapping[str, Any], model_channel_name: str = "model") -> dict[str, Any]:

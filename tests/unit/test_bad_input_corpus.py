@@ -243,6 +243,85 @@ CASES: list[Any] = [
     ("job name trailing hyphen", "job_name", lambda c: fit(c, fit_kwargs={"job_name": "job-"})),
     ("job name int", "job_name", lambda c: fit(c, fit_kwargs={"job_name": 123})),
     ("experiment config a string", "experiment_config", lambda c: fit(c, fit_kwargs={"experiment_config": "exp"})),
+    # --- the service model's limits, checked before any upload (issue 11 item 11) ---------------------
+    ("101 hyperparameters", "hyperparameters", lambda c: fit(c, hyperparameters={f"h{i}": i for i in range(101)})),
+    (
+        "hyperparameter value too long",
+        "hyperparameters['notes']",
+        lambda c: fit(c, hyperparameters={"notes": "n" * 2501}),
+    ),
+    ("hyperparameter key too long", "hyperparameters", lambda c: fit(c, hyperparameters={"k" * 257: 1})),
+    (
+        "tf hyperparameters over 100 with the reserved ones (no code upload)",
+        "hyperparameters",
+        lambda c: tf_fit(c, hyperparameters={f"h{i}": i for i in range(95)}),
+    ),
+    (
+        "tf hyperparameter value too long (no code upload)",
+        "hyperparameters['notes']",
+        lambda c: tf_fit(c, hyperparameters={"notes": "n" * 2500}),  # JSON quotes make it 2,502
+    ),
+    ("environment key not a variable name", "environment['1BAD']", lambda c: fit(c, environment={"1BAD": "v"})),
+    ("environment value too long", "environment['V']", lambda c: fit(c, environment={"V": "v" * 513})),
+    ("101 environment variables", "environment", lambda c: fit(c, environment={f"V{i}": "v" for i in range(101)})),
+    ("51 tags", "tags", lambda c: fit(c, tags={f"k{i}": "v" for i in range(51)})),
+    ("tag key with the reserved aws: prefix", "tags", lambda c: fit(c, tags={"aws:team": "ml"})),
+    ("tag value with a forbidden character", "tags", lambda c: fit(c, tags={"team": "ml;drop"})),
+    ("21 channels", "inputs", lambda c: fit(c, {f"c{i}": "s3://in-bucket/a" for i in range(21)})),
+    (
+        "channel URI over 1024 characters",
+        "inputs['train'].s3_data",
+        lambda c: fit(c, {"train": "s3://in-bucket/" + "k" * 1010}),
+    ),
+    (
+        "17 subnets",
+        "subnets",
+        lambda c: fit(c, subnets=[f"subnet-{i}" for i in range(17)], security_group_ids=["sg-1"]),
+    ),
+    (
+        "6 security groups",
+        "security_group_ids",
+        lambda c: fit(c, subnets=["subnet-1"], security_group_ids=[f"sg-{i}" for i in range(6)]),
+    ),
+    (
+        "41 metric definitions",
+        "metric_definitions",
+        lambda c: fit(c, metric_definitions=[{"Name": f"m{i}", "Regex": "x=(.*)"} for i in range(41)]),
+    ),
+    (
+        "metric regex too long",
+        "metric_definitions[0].Regex",
+        lambda c: fit(c, metric_definitions=[{"Name": "m", "Regex": "r" * 501}]),
+    ),
+    ("output path over 1024 characters", "output_path", lambda c: fit(c, output_path="s3://out-bucket/" + "o" * 1010)),
+    (
+        "checkpoint uri over 1024 characters",
+        "checkpoint_s3_uri",
+        lambda c: fit(c, checkpoint_s3_uri="s3://out-bucket/" + "c" * 1010),
+    ),
+    ("101 container arguments", "container_arguments", lambda c: fit(c, container_arguments=["a"] * 101)),
+    ("image uri over 255 characters", "image_uri", lambda c: fit(c, image_uri="i" * 256)),
+    ("kms key with a space", "output_kms_key", lambda c: fit(c, output_kms_key="my key")),
+    (
+        "experiment name with a space",
+        "experiment_config['ExperimentName']",
+        lambda c: fit(c, fit_kwargs={"experiment_config": {"ExperimentName": "my experiment"}}),
+    ),
+    (
+        "model_uri and a channel named model",
+        "model_uri",
+        lambda c: fit(c, {"model": "s3://in-bucket/m"}, model_uri="s3://in-bucket/model.tar.gz"),
+    ),
+    (
+        "network isolation and a channel named code (no code upload)",
+        "inputs",
+        lambda c: tf_fit(c, {"code": "s3://in-bucket/c"}, enable_network_isolation=True),
+    ),
+    (
+        "tf code location making the code URI too long (no code upload)",
+        "hyperparameters['sagemaker_submit_directory']",
+        lambda c: tf_fit(c, code_location="s3://out-bucket/" + "p" * 2480),
+    ),
     # --- inputs ---------------------------------------------------------------------------------------
     ("inputs a list of URIs", "inputs", lambda c: fit(c, ["s3://in-bucket/a", "s3://in-bucket/b"])),
     ("channel name too long", "inputs", lambda c: fit(c, {"c" * 65: "s3://in-bucket/a"})),
@@ -348,6 +427,26 @@ CASES: list[Any] = [
     ("model role of a user", "role", lambda c: model(c, role="arn:aws:iam::123456789012:user/x")),
     ("model name assigned", "name", lambda c: assign(model(c), "name", "bad name")),
     ("delete a model without a name", "name", lambda c: model(c).delete_model()),
+    ("model env key not a variable name", "env['1BAD']", lambda c: deploy(c, model_kwargs={"env": {"1BAD": "x"}})),
+    ("model env value over 1024 characters", "env['V']", lambda c: deploy(c, model_kwargs={"env": {"V": "v" * 1025}})),
+    (
+        "model env over 32 KB in all (documented, not modeled)",
+        "env",
+        lambda c: deploy(c, model_kwargs={"env": {f"V{i}": "v" * 1000 for i in range(40)}}),
+    ),
+    ("deploy 51 tags", "tags", lambda c: deploy(c, tags={f"k{i}": "v" for i in range(51)})),
+    (
+        "deploy data capture destination over 512 characters",
+        "data_capture_config.destination_s3_uri",
+        lambda c: deploy(
+            c, data_capture_config=DataCaptureConfig(True, destination_s3_uri="s3://out-bucket/" + "d" * 600)
+        ),
+    ),
+    (
+        "model with inference code and a bad env key (no repack upload)",
+        "env['1BAD']",
+        lambda c: deploy(c, model_kwargs={"entry_point": "train.py", "source_dir": str(c.src), "env": {"1BAD": "x"}}),
+    ),
     ("deploy count a float", "initial_instance_count", lambda c: deploy(c, initial_instance_count=1.0)),
     ("deploy instance type without size", "instance_type", lambda c: deploy(c, instance_type="ml.m5")),
     ("deploy tags a list of strings", "tags", lambda c: deploy(c, tags=["team"])),

@@ -1,0 +1,166 @@
+"""Request paths in the user's words: ``InputDataConfig[0]...S3Uri`` -> ``inputs['train'].s3_data``.
+
+``limits.check_request`` finds what breaks a constraint by request path; messages should name
+the argument the user typed. This table maps each operation's request paths (generic: ``[]`` for
+list items, ``{}`` for map entries) to the SDK's argument names; the longest matching prefix
+wins and the rest of the path is appended as it appears in the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .limits import Problem
+
+MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
+
+_TRAINING = {
+    "TrainingJobName": "job_name",
+    "RoleArn": "role",
+    "AlgorithmSpecification.TrainingImage": "image_uri",
+    "AlgorithmSpecification.TrainingInputMode": "input_mode",
+    "AlgorithmSpecification.MetricDefinitions": "metric_definitions",
+    "AlgorithmSpecification.EnableSageMakerMetricsTimeSeries": "enable_sagemaker_metrics",
+    "AlgorithmSpecification.ContainerEntrypoint": "container_entry_point",
+    "AlgorithmSpecification.ContainerArguments": "container_arguments",
+    "AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAccessMode": "training_repository_access_mode",
+    "AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAuthConfig": (
+        "training_repository_credentials_provider_arn"
+    ),
+    "HyperParameters": "hyperparameters",
+    "Environment": "environment",
+    "Tags": "tags",
+    "InputDataConfig": "inputs",
+    "OutputDataConfig.S3OutputPath": "output_path",
+    "OutputDataConfig.KmsKeyId": "output_kms_key",
+    "ResourceConfig.InstanceType": "instance_type",
+    "ResourceConfig.InstanceCount": "instance_count",
+    "ResourceConfig.VolumeSizeInGB": "volume_size",
+    "ResourceConfig.VolumeKmsKeyId": "volume_kms_key",
+    "ResourceConfig.KeepAlivePeriodInSeconds": "keep_alive_period_in_seconds",
+    "ResourceConfig.InstanceGroups": "instance_groups",
+    "StoppingCondition.MaxRuntimeInSeconds": "max_run",
+    "StoppingCondition.MaxWaitTimeInSeconds": "max_wait",
+    "StoppingCondition.MaxPendingTimeInSeconds": "max_pending_time",
+    "VpcConfig.Subnets": "subnets",
+    "VpcConfig.SecurityGroupIds": "security_group_ids",
+    "CheckpointConfig.S3Uri": "checkpoint_s3_uri",
+    "CheckpointConfig.LocalPath": "checkpoint_local_path",
+    "RetryStrategy.MaximumRetryAttempts": "max_retry_attempts",
+    "ExperimentConfig": "experiment_config",
+    "DebugHookConfig": "debugger_hook_config",
+    "DebugRuleConfigurations": "rules",
+    "ProfilerRuleConfigurations": "rules",
+    "ProfilerConfig": "profiler_config",
+    "TensorBoardOutputConfig": "tensorboard_output_config",
+}
+_VARIANT = "ProductionVariants[]."
+NAMES: dict[str, dict[str, str]] = {
+    "CreateTrainingJob": _TRAINING,
+    "CreateModel": {
+        "ModelName": "name",
+        "ExecutionRoleArn": "role",
+        "PrimaryContainer.Image": "image_uri",
+        "PrimaryContainer.ModelDataUrl": "model_data",
+        "PrimaryContainer.Environment": "env",
+        "VpcConfig": "vpc_config",
+        "Tags": "tags",
+    },
+    "CreateEndpointConfig": {
+        "EndpointConfigName": "endpoint_name",
+        _VARIANT + "InstanceType": "instance_type",
+        _VARIANT + "InitialInstanceCount": "initial_instance_count",
+        _VARIANT + "VolumeSizeInGB": "volume_size",
+        _VARIANT + "ModelDataDownloadTimeoutInSeconds": "model_data_download_timeout",
+        _VARIANT + "ContainerStartupHealthCheckTimeoutInSeconds": "container_startup_health_check_timeout",
+        _VARIANT + "ServerlessConfig": "serverless_inference_config",
+        _VARIANT + "ModelName": "model_name",
+        _VARIANT + "VariantName": "variant_name",
+        "KmsKeyId": "kms_key",
+        "DataCaptureConfig": "data_capture_config",
+        "DataCaptureConfig.DestinationS3Uri": "data_capture_config.destination_s3_uri",
+        "DataCaptureConfig.KmsKeyId": "data_capture_config.kms_key_id",
+        "DataCaptureConfig.InitialSamplingPercentage": "data_capture_config.sampling_percentage",
+        "Tags": "tags",
+    },
+    "CreateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_name", "Tags": "tags"},
+    "UpdateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_config_name"},
+}
+#: fields of a training channel, as TrainingInput / FileSystemInput call them
+_CHANNEL_FIELDS = {
+    "ChannelName": "",
+    "DataSource.S3DataSource.S3Uri": ".s3_data",
+    "DataSource.S3DataSource.AttributeNames": ".attribute_names",
+    "DataSource.S3DataSource.InstanceGroupNames": ".instance_groups",
+    "DataSource.FileSystemDataSource.FileSystemId": ".file_system_id",
+    "DataSource.FileSystemDataSource.DirectoryPath": ".directory_path",
+    "ContentType": ".content_type",
+}
+
+
+def _tail(path: Sequence[str | int]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("{key}", "{value}"):
+            continue
+        elif text.endswith(("{key}", "{value}")):
+            text += f"[{part!r}]"
+        else:
+            text += "." + part
+    return text
+
+
+def _split(path: Sequence[str | int], table: Mapping[str, str]) -> tuple[str, int] | None:
+    """The table entry of the longest prefix of ``path``, and how many parts it covers."""
+    best: tuple[str, int] | None = None
+    generic = ""
+    for count, part in enumerate(path, start=1):
+        if isinstance(part, int):
+            generic += "[]"
+        elif part in ("{key}", "{value}"):
+            generic += "{}"
+        elif generic.endswith("{}"):
+            continue  # the map key itself
+        else:
+            generic += ("." if generic else "") + part
+        if generic in table:
+            best = (table[generic], count)
+    return best
+
+
+def _channel_name(problem: Problem, request: Mapping[str, Any], index: int) -> str:
+    channel = (request.get("InputDataConfig") or [None] * (index + 1))[index]
+    if not isinstance(channel, Mapping):
+        return f"inputs[{index}]"
+    name = channel.get("ChannelName")
+    if channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE:
+        return "model_uri"
+    rest = problem.path[2:]
+    generic = ".".join(str(part) for part in rest if not isinstance(part, int))
+    field = _CHANNEL_FIELDS.get(generic, "." + generic if generic else "")
+    return f"inputs[{name!r}]{field}"
+
+
+def user_name(problem: Problem, request: Mapping[str, Any]) -> str | None:
+    """The user's name for the value ``problem`` is about, or None when the path maps to no argument."""
+    path = problem.path
+    table = NAMES.get(problem.operation, {})
+    if problem.operation == "CreateTrainingJob" and len(path) >= 2 and path[0] == "InputDataConfig":
+        index = path[1]
+        if isinstance(index, int):
+            return _channel_name(problem, request, index)
+    found = _split(path, table)
+    if found is None:
+        return None
+    name, covered = found
+    rest = list(path[covered:])
+    if rest and rest[0] in ("{key}", "{value}"):
+        return f"{name}[{rest[1]!r}]"
+    if name == "experiment_config" and rest:
+        return f"experiment_config[{rest[0]!r}]"
+    if name in ("tags", "rules"):
+        return name
+    return name + _tail(rest)

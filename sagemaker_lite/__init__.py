@@ -72,6 +72,8 @@ _LAZY: dict[str, str] = {
     "predictor": "",
     "s3": "",
     "utils": "",
+    "processing": "",
+    "network": "",
     "serializers": "",
     "deserializers": "",
 }

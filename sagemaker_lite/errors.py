@@ -81,7 +81,7 @@ class UnexpectedStatusError(SageMakerLiteError):
 
 
 class JobFailedError(UnexpectedStatusError):
-    """A training job ended ``Failed``.
+    """A training (or processing, tuning, transform: ``kind``) job ended ``Failed``.
 
     Carries ``failure_reason`` (as SageMaker reported it), ``last_log_lines`` (the
     tail of what the job printed) and ``console_url`` / ``logs_url`` to look further.
@@ -95,13 +95,15 @@ class JobFailedError(UnexpectedStatusError):
         last_log_lines: Iterable[str] = (),
         console_url: str = "",
         logs_url: str = "",
+        kind: str = "Training",
     ) -> None:
         self.job_name = job_name
+        self.kind = kind
         self.failure_reason = redact(failure_reason)
         self.last_log_lines = redact_lines(last_log_lines)
         self.console_url = console_url
         self.logs_url = logs_url
-        parts = [f"Training job {job_name} failed: {self.failure_reason or '(no FailureReason given)'}"]
+        parts = [f"{kind} job {job_name} failed: {self.failure_reason or '(no FailureReason given)'}"]
         if self.last_log_lines:
             parts.append("Last log lines:")
             parts.extend(f"  {line}" for line in self.last_log_lines)

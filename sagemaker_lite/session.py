@@ -406,6 +406,21 @@ def split_s3_uri(uri: str, parameter: str = "s3_uri") -> tuple[str, str]:
     return match.group("bucket"), match.group("key") or ""
 
 
+def session_for_instance_type(instance_type: str | None) -> Session:
+    """The Session an object creates for itself: a ``LocalSession`` for ``local``/``local_gpu``, else ``Session``.
+
+    The one place that maps an instance type to a backend, so estimators, processors and
+    models never branch on local mode themselves.
+    """
+    from ._validation import is_local_instance_type
+
+    if is_local_instance_type(instance_type):
+        from .local import LocalSession
+
+        return LocalSession()
+    return Session()
+
+
 def get_execution_role(sagemaker_session: Session | None = None, use_default: bool = False) -> str:
     """The IAM role ARN this code runs as, for ``role=``.
 

@@ -47,7 +47,7 @@ DATA_DIR = REPO_ROOT / "tests" / "data" / "official"
 CASES_FILE = DATA_DIR / "cases.json"
 #: Further case files captured when ``--cases`` is not given. Debugger cases live apart because
 #: the generic replay tests build every case of cases.json with plain JSON kwargs.
-EXTRA_CASES_FILES = [DATA_DIR / "debugger_cases.json"]
+EXTRA_CASES_FILES = [DATA_DIR / "debugger_cases.json", DATA_DIR / "processing_cases.json"]
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -185,6 +185,7 @@ class FakeAWS:
         self.bucket_exists: bool = options.get("bucket_exists", True)
         self.objects: dict[tuple[str, str], bytes] = {}
         self.training_jobs: dict[str, dict[str, Any]] = {}
+        self.processing_jobs: dict[str, dict[str, Any]] = {}
         self.models: dict[str, dict[str, Any]] = {}
         self.endpoint_configs: dict[str, dict[str, Any]] = {}
         self.endpoints: dict[str, dict[str, Any]] = {}
@@ -340,6 +341,29 @@ class FakeAWS:
         desc.setdefault("EnableNetworkIsolation", False)
         desc.setdefault("EnableInterContainerTrafficEncryption", False)
         desc.setdefault("EnableManagedSpotTraining", False)
+        return desc
+
+    # -- SageMaker: processing ----------------------------------------------------------
+    def _sagemaker_CreateProcessingJob(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.processing_jobs[params["ProcessingJobName"]] = copy.deepcopy(params)
+        return {"ProcessingJobArn": self._arn("processing-job", params["ProcessingJobName"])}
+
+    def _sagemaker_DescribeProcessingJob(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params["ProcessingJobName"]
+        req = self.processing_jobs.get(name)
+        if req is None:
+            raise FakeAWSError(400, "ValidationException", f"Could not find requested job with name {name}")
+        desc = {k: copy.deepcopy(v) for k, v in req.items() if k != "Tags"}
+        desc.update(
+            {
+                "ProcessingJobArn": self._arn("processing-job", name),
+                "ProcessingJobStatus": "Completed",
+                "CreationTime": FIXED_TIME,
+                "ProcessingStartTime": FIXED_TIME,
+                "ProcessingEndTime": FIXED_TIME + dt.timedelta(minutes=5),
+                "LastModifiedTime": FIXED_TIME + dt.timedelta(minutes=5),
+            }
+        )
         return desc
 
     # -- SageMaker: hosting -------------------------------------------------------------
@@ -606,11 +630,16 @@ def _resolve(spec: Any) -> Any:
     arguments (``rule_configs.ActionList``).
     """
     import sagemaker.inputs
+    import sagemaker.network
+    import sagemaker.processing
 
     types: dict[str, Callable[..., Any]] = {
         "TrainingInput": sagemaker.inputs.TrainingInput,
         "FileSystemInput": sagemaker.inputs.FileSystemInput,
         "ShuffleConfig": sagemaker.inputs.ShuffleConfig,
+        "ProcessingInput": sagemaker.processing.ProcessingInput,
+        "ProcessingOutput": sagemaker.processing.ProcessingOutput,
+        "NetworkConfig": sagemaker.network.NetworkConfig,
     }
     if isinstance(spec, dict):
         if "__type__" in spec:
@@ -628,9 +657,18 @@ def _resolve(spec: Any) -> Any:
 
 def _classes() -> dict[str, Any]:
     import sagemaker.estimator
+    import sagemaker.processing
+    import sagemaker.pytorch.processing
+    import sagemaker.sklearn.processing
     import sagemaker.tensorflow
+    import sagemaker.xgboost.processing
 
     return {
+        "Processor": sagemaker.processing.Processor,
+        "ScriptProcessor": sagemaker.processing.ScriptProcessor,
+        "SKLearnProcessor": sagemaker.sklearn.processing.SKLearnProcessor,
+        "PyTorchProcessor": sagemaker.pytorch.processing.PyTorchProcessor,
+        "XGBoostProcessor": sagemaker.xgboost.processing.XGBoostProcessor,
         "Estimator": sagemaker.estimator.Estimator,
         "TensorFlow": sagemaker.tensorflow.TensorFlow,
         "TensorFlowModel": sagemaker.tensorflow.TensorFlowModel,
@@ -672,6 +710,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
             if "fit" in case:
                 fit = case["fit"]
                 step("fit", lambda: obj.fit(inputs=_resolve(fit.get("inputs")), wait=False, job_name=fit["job_name"]))
+            if "run" in case:  # processors: run without waiting, as fit does
+                step("run", lambda: obj.run(**_resolve({**case["run"], "wait": False, "logs": False})))
             predictor = obj
             if "deploy" in case:
                 predictor = step("deploy", lambda: obj.deploy(**case["deploy"]))

@@ -1,0 +1,1 @@
+"""A framework-processor entry point inside source_dir."""

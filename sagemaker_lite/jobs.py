@@ -229,13 +229,7 @@ class TrainingJob:
                     sleep=self.polling.sleep,
                 )(poll_once)
         except KeyboardInterrupt:
-            local = getattr(self.sagemaker_session, "local_mode", False)
-            where = ", sagemaker_session=LocalSession()" if local else ""
-            out(
-                f"\nStopped waiting; training job {self.job_name} is still running.\n"
-                f"Resume with: Estimator.attach({self.job_name!r}{where})\n"
-                f"Stop it with: Estimator.attach({self.job_name!r}{where}, wait=False).latest_training_job.stop()"
-            )
+            out(self.sagemaker_session.training_job_interrupted(self.job_name))
             raise
         if show_rules:
             for line in summary_lines(description, waited_for_rules=wait_for_rules):

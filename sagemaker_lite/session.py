@@ -250,6 +250,18 @@ class Session(SessionShortcuts):
         base = f"s3://{self.default_bucket()}"
         return f"{base}/{self.default_bucket_prefix}" if self.default_bucket_prefix else base
 
+    def training_job_interrupted(self, job_name: str) -> str:
+        """What Ctrl-C while waiting for a training job does to it, as the text to print.
+
+        On SageMaker, nothing: the job runs on in AWS, and ``attach`` picks it up again.
+        (``LocalSession`` overrides this: a local job cannot outlive its Python process.)
+        """
+        return (
+            f"\nStopped waiting; training job {job_name} is still running.\n"
+            f"Resume with: Estimator.attach({job_name!r})\n"
+            f"Stop it with: Estimator.attach({job_name!r}, wait=False).latest_training_job.stop()"
+        )
+
     # --- S3 transfers -----------------------------------------------------------------
 
     def upload_data(

@@ -10,8 +10,10 @@ a tarball from S3 is data, and must not write outside its directory.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import secrets
 import shutil
 import tarfile
 from collections.abc import Callable, Iterable, Mapping
@@ -155,22 +157,42 @@ def merged_files(directories: Iterable[Path]) -> dict[str, Path]:
 
 
 def make_tarball(files: Mapping[str, Path], archive: Path) -> Path:
+    """Pack ``files`` into ``archive``; a failure (disk full) leaves no partial archive behind."""
     archive.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
-        for relative in sorted(files):
-            tar.add(files[relative], arcname=relative, recursive=False)
+    try:
+        with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
+            for relative in sorted(files):
+                tar.add(files[relative], arcname=relative, recursive=False)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            archive.unlink()
+        raise
     return archive
 
 
 def deliver_file(source: Path, destination: str, s3_factory: S3ClientFactory) -> str:
-    """Copy ``source`` to a ``file://`` or ``s3://`` URI; returns the URI."""
+    """Copy ``source`` to a ``file://`` or ``s3://`` URI; returns the URI.
+
+    A ``file://`` destination is written under a temporary name in its directory and
+    renamed into place, so the final name holds the whole file or nothing (a full disk
+    must not leave a truncated ``model.tar.gz`` that a later ``deploy()`` would load).
+    """
     if destination.startswith("s3://"):
         bucket, key = split_s3(destination)
         s3_factory().upload_file(str(source), bucket, key)
         return destination
     path = local_path(destination)
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, path)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for copyfile
+    try:
+        with os.fdopen(fd, "wb") as target, open(source, "rb") as origin:
+            shutil.copyfileobj(origin, target, 1 << 20)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
     return destination
 
 

@@ -253,6 +253,14 @@ class LocalSageMakerClient(LocalHostingMixin):
         job.stop()
         return {"ResponseMetadata": _metadata()}
 
+    def interrupt_training_job(self, name: str, reason: str) -> bool:
+        """Stop a job this process runs, ``reason`` ending its final status message; False if none is live."""
+        job = self._live(name)
+        if job is None or job.status in TERMINAL:
+            return False
+        job.stop(reason)
+        return True
+
     def list_training_jobs(self, **params: Any) -> dict[str, Any]:
         """Summaries of the jobs under this root, filtered, sorted and paged like the service."""
         validate_parameters("ListTrainingJobs", params)

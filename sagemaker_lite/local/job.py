@@ -46,6 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 LOGGER = logging.getLogger("sagemaker_lite.local")
 TERMINAL = ("Completed", "Failed", "Stopped")
 S3Factory = Callable[[], Any]
+#: seconds an exiting interpreter waits, after the hosts' grace period, for a stopped job's
+#: model and checkpoints to reach output_path / checkpoint_s3_uri before giving up on them
+DELIVERY_TIMEOUT = 120.0
 
 
 class StopRequested(Exception):
@@ -85,6 +88,10 @@ class LocalTrainingJob:
         self._lock = threading.RLock()
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stop_reason: str | None = None
+        self._stop_message = ""
+        self._grace = stop_timeout
+        self._thread: threading.Thread | None = None
+        self._persist_failed = False
         self._plans: list[HostPlan] = []
         self._processes: list[HostProcess] = []
         self._finalized = False
@@ -127,8 +134,14 @@ class LocalTrainingJob:
         self._persist()
 
     def _persist(self) -> None:
+        """Write the record; a failure (disk full) is logged once, the in-memory record stays authoritative."""
         meta = {"pid": os.getpid(), "epoch": self.epoch, "tags": self.request.get("Tags", [])}
-        write_record(self.directory / "description.json", self._description, meta)
+        try:
+            write_record(self.directory / "description.json", self._description, meta)
+        except OSError as exc:
+            if not self._persist_failed:
+                LOGGER.warning("local training job %s: its record could not be written: %s", self.name, exc)
+            self._persist_failed = True
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
@@ -160,34 +173,54 @@ class LocalTrainingJob:
 
     def start(self) -> None:
         registry().add_job(self)
-        threading.Thread(target=self._run, name=f"sagemaker-lite-job-{self.name}", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name=f"sagemaker-lite-job-{self.name}", daemon=True)
+        self._thread.start()
 
-    def stop(self) -> None:
-        """StopTrainingJob: Stopping now, Stopped once every host has exited."""
+    def stop(self, reason: str = "") -> None:
+        """StopTrainingJob: Stopping now, Stopped once every host has exited and the outputs are saved.
+
+        ``reason`` (local only) ends the final status message: "Training job stopped: <reason>".
+        """
         with self._lock:
-            if self._stop_reason is None:
+            if self._stop_reason is None and not self._finalized:
                 self._stop_reason = "user"
-                self._transition("Stopping", "Stopping the training job", job_status="Stopping")
+                self._stop_message = reason
+                self._transition("Stopping", _joined("Stopping the training job", reason), job_status="Stopping")
         self._events.put(("stop", None))
 
     def abort(self, reason: str, grace: float) -> None:
-        """The interpreter is exiting: stop every host now and record the job as Stopped."""
+        """The interpreter is exiting: stop the job exactly as ``stop()`` does, and wait for it.
+
+        The hosts get ``grace`` seconds between SIGTERM and SIGKILL (at most ``stop_timeout``);
+        the model and checkpoints are then delivered like any stopped job's, for at most
+        ``DELIVERY_TIMEOUT`` more seconds. Only a job that cannot finish in that time is
+        recorded Stopped without its ModelArtifacts (the message says so).
+        """
         with self._lock:
             if self._finalized:
                 return
-            self._stop_reason = self._stop_reason or "abort"
-            processes = list(self._processes)
+            self._grace = min(grace, self.stop_timeout)
+            thread = self._thread
+        self.stop(reason)
+        for process in list(self._processes):  # a stop already under way: shorten its grace
+            threading.Thread(target=process.terminate, args=(self._grace,), daemon=True).start()
+        if thread is not None:
+            sys.stderr.write(
+                f"sagemaker_lite: stopping local training job {self.name} ({reason}); saving its model and "
+                f"checkpoints (up to {self._grace + DELIVERY_TIMEOUT:.0f} s)\n"
+            )
+            thread.join(self._grace + DELIVERY_TIMEOUT)
+        with self._lock:
+            if self._finalized:
+                return
             plans = list(self._plans)
-        grace = min(grace, self.stop_timeout)
-        threads = [threading.Thread(target=p.terminate, args=(grace,), daemon=True) for p in processes]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(grace + 6.0)
         for plan in plans:
             for pipe in plan.pipes:
                 pipe.close(timeout=0.2)
-        self._finalize("Stopped", f"Training job stopped: {reason}")
+        self._finalize(
+            "Stopped",
+            _joined("Training job stopped", f"{reason}; its model and checkpoints were not saved in time"),
+        )
 
     def _check_stop(self) -> None:
         if self._stop_reason is None and time.monotonic() - self._started > self._max_runtime:
@@ -218,6 +251,16 @@ class LocalTrainingJob:
     # --- the supervisor thread ------------------------------------------------------
 
     def _run(self) -> None:
+        """The supervisor thread: whatever happens, the job ends with a final status and reason."""
+        try:
+            self._run_job()
+        except BaseException as exc:
+            LOGGER.warning("local training job %s could not be finished: %r", self.name, exc)
+            LOGGER.debug("local training job %s", self.name, exc_info=True)
+            reason = f"InternalServerError: local mode could not finish the job: {exc!r}"[:1024]
+            self._finalize("Failed", "Training job failed", FailureReason=reason)
+
+    def _run_job(self) -> None:
         status, reason = "Failed", ""
         try:
             self._check_stop()
@@ -232,8 +275,11 @@ class LocalTrainingJob:
             status = "Stopped"
         except JobSetupError as exc:
             status, reason = "Failed", f"ClientError: {exc}"
+        except OSError as exc:  # the disk filled up, a directory vanished, ...
+            status, reason = "Failed", f"ClientError: preparing or running the job failed: {exc}"
         except Exception as exc:
-            LOGGER.exception("local training job %s failed to run", self.name)
+            LOGGER.warning("local training job %s failed to run: %r", self.name, exc)
+            LOGGER.debug("local training job %s", self.name, exc_info=True)
             status, reason = "Failed", f"InternalServerError: local mode could not run the job: {exc!r}"
         finally:
             for plan in self._plans:
@@ -271,6 +317,8 @@ class LocalTrainingJob:
         }[status]
         if self._stop_reason == "max_runtime":
             message = "Training job runtime exceeded MaxRuntimeInSeconds provided"
+        elif status == "Stopped":
+            message = _joined(message, self._stop_message)
         self._finalize(status, message, **fields)
 
     def _prepare(self) -> None:
@@ -362,7 +410,7 @@ class LocalTrainingJob:
 
     def _terminate(self, processes: list[HostProcess]) -> None:
         for process in processes:
-            threading.Thread(target=process.terminate, args=(self.stop_timeout,), daemon=True).start()
+            threading.Thread(target=process.terminate, args=(self._grace,), daemon=True).start()
 
     def _supervise(self, python: str) -> tuple[str, str]:
         gpus = count_gpus([h.instance_type for h in self.hosts])
@@ -472,3 +520,7 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _joined(message: str, reason: str) -> str:
+    return f"{message}: {reason}" if reason else message

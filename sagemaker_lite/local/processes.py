@@ -15,7 +15,8 @@ No orphans:
 * on Linux the script runs through a tiny launcher that sets ``PR_SET_PDEATHSIG``, so
   the kernel kills it even if this interpreter is SIGKILLed;
 * ``atexit`` and chained SIGTERM/SIGHUP handlers (installed on first use, from the main
-  thread only) stop every live job when the interpreter ends.
+  thread only) stop every live job when the interpreter ends - as ``StopTrainingJob``
+  does, so the model and checkpoints are still delivered (SageMaker saves them too).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ LAUNCHER = (
     "    os._exit(137)\n"
     "os.execv(sys.argv[2], sys.argv[2:])\n"
 )
+
+
+#: the most an exiting interpreter waits for its jobs after the hosts' grace period: each job
+#: bounds its own wait (``job.DELIVERY_TIMEOUT`` for a stopped job's model and checkpoints)
+SHUTDOWN_TIMEOUT = 130.0
 
 
 class Stoppable(Protocol):
@@ -219,7 +225,7 @@ class _Registry:
         threads = [threading.Thread(target=job.abort, args=(reason, grace), daemon=True) for job in jobs]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + grace + 3.0
+        deadline = time.monotonic() + grace + SHUTDOWN_TIMEOUT
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         with self._lock:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._retry import PollingPolicy
 from ..session import Session, _region_from_environment
-from .store import DEFAULT_REGION, default_root
+from .store import DEFAULT_REGION, builtin_root, default_root
 
 if TYPE_CHECKING:  # pragma: no cover
     import boto3
@@ -130,6 +130,28 @@ class LocalSession(Session):
     def default_output_prefix(self) -> str:
         """``file://<root>/output``: a local job needs no default bucket (pass output_path for S3)."""
         return f"file://{self.root / 'output'}"
+
+    def training_job_interrupted(self, job_name: str) -> str:
+        """Ctrl-C while waiting stops a local job (it cannot outlive this Python process).
+
+        It is stopped as ``stop()`` stops it, so its model and checkpoints are still saved.
+        The suggested ``attach`` names this session's ``root`` unless it is the built-in default
+        (a later shell may not have ``$SAGEMAKER_LITE_LOCAL_ROOT`` set).
+        """
+        stopping = self.sagemaker_client.interrupt_training_job(
+            job_name, "the Python process waiting for it was interrupted (Ctrl-C)"
+        )
+        session = f"LocalSession(root={str(self.root)!r})" if self.root != builtin_root() else "LocalSession()"
+        state = (
+            "is being stopped (a local job cannot outlive the Python process that runs it); "
+            "its model and checkpoints are saved as for any stopped job"
+            if stopping
+            else "is not running in this Python process"
+        )
+        return (
+            f"\nStopped waiting; local training job {job_name} {state}.\n"
+            f"See it with: Estimator.attach({job_name!r}, sagemaker_session={session})"
+        )
 
     def __repr__(self) -> str:
         return f"LocalSession(region_name={self.region_name!r}, root={str(self._root) if self._root else None!r})"

@@ -18,6 +18,7 @@ makes job names unique across processes (creating the job directory is the reser
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -55,6 +56,11 @@ def default_root() -> Path:
     configured = os.environ.get(ROOT_ENV)
     if configured:
         return Path(configured).expanduser().resolve()
+    return builtin_root()
+
+
+def builtin_root() -> Path:
+    """The root when neither ``root=`` nor ``$SAGEMAKER_LITE_LOCAL_ROOT`` says otherwise."""
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(cache, "sagemaker_lite", "local").resolve()
 
@@ -111,18 +117,51 @@ def _decode(value: Any) -> Any:
     return value
 
 
+#: a record file is padded (JSON ignores trailing whitespace) to at least this size and to
+#: twice its content, so that on a full disk it can still be rewritten in place
+RECORD_RESERVE = 16 * 1024
+
+
 def write_record(path: Path, description: dict[str, Any], meta: dict[str, Any]) -> None:
-    """Atomically replace ``description.json`` (readers never see half a file)."""
-    payload = json.dumps({"description": _encode(description), "meta": meta}, indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=".description-", dir=path.parent)
+    """Atomically replace ``description.json`` (readers never see half a file).
+
+    When the disk is full (no room for the new copy), the record is rewritten in place
+    instead, inside the space the padded old file already holds: a job must reach its
+    final status on disk even when the disk filled up under it.
+    """
+    payload = json.dumps({"description": _encode(description), "meta": meta}, indent=1).encode("utf-8")
+    padded = payload + b" " * (max(RECORD_RESERVE, 2 * len(payload)) - len(payload)) + b"\n"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
+        fd, tmp = tempfile.mkstemp(prefix=".description-", dir=path.parent)
+    except OSError as exc:
+        _rewrite_in_place(path, payload, exc)
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(padded)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _rewrite_in_place(path, payload, exc)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _rewrite_in_place(path: Path, payload: bytes, error: OSError) -> None:
+    """Overwrite ``path`` within its current size (no new blocks); re-raise ``error`` if it cannot."""
+    if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        raise error
+    try:
+        size = path.stat().st_size
+        if len(payload) + 1 > size:
+            raise error
+        with open(path, "r+b") as handle:
+            handle.write(payload + b" " * (size - len(payload) - 1) + b"\n")
+    except OSError:
+        raise error from None
 
 
 def read_record(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tarfile
 import textwrap
 import time
 from pathlib import Path
@@ -26,6 +27,9 @@ import signal, subprocess, time
 if os.environ.get("IGNORE_SIGTERM"):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+open(os.environ["SM_MODEL_DIR"] + "/model.bin", "w").write("trained so far")
+os.makedirs(os.environ["SAGEMAKER_BASE_DIR"] + "/checkpoints", exist_ok=True)
+open(os.environ["SAGEMAKER_BASE_DIR"] + "/checkpoints/ckpt-1", "w").write("epoch 1")
 pipe = open(os.environ["SM_INPUT_DIR"] + "/data/train_0", "rb")
 pipe.read(10)
 open(os.environ["PID_FILE"], "w").write("%d %d\\n" % (os.getpid(), child.pid))
@@ -87,42 +91,67 @@ from sagemaker_lite.estimator import Estimator
 from sagemaker_lite.inputs import TrainingInput
 from sagemaker_lite.local import LocalSession
 
-root, code, data, out = sys.argv[1:5]
+root, code, data, out, how = sys.argv[1:6]
 session = LocalSession(root=root, stop_timeout=1)
 est = Estimator("local-script", None, 1, "local", sagemaker_session=session, output_path="file://" + out,
+                checkpoint_s3_uri="file://" + out + "/checkpoints",
                 hyperparameters={"sagemaker_program": "train.py", "sagemaker_submit_directory": "file://" + code})
-est.fit({"train": TrainingInput("file://" + data, input_mode="Pipe")}, job_name="driven")
+est.fit({"train": TrainingInput("file://" + data, input_mode="Pipe")}, job_name="driven", wait=how != "exit")
+if how == "exit":
+    import os, time
+    while not os.path.exists(os.environ["PID_FILE"]):
+        time.sleep(0.02)
+    time.sleep(0.2)
 """
 
+#: the final status message of each way the caller goes away
+FINAL_MESSAGES = {
+    "ctrl-c": "Training job stopped: the Python process waiting for it was interrupted (Ctrl-C)",
+    "sigterm": "Training job stopped: the Python process that ran this job received signal 15",
+    "exit": "Training job stopped: the Python process that ran this job exited",
+}
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_interrupting_the_caller_leaves_no_orphans(local_root: Path, tmp_path: Path, sig: signal.Signals) -> None:
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "exit"])
+def test_interrupting_the_caller_leaves_no_orphans(local_root: Path, tmp_path: Path, how: str) -> None:
+    """Ctrl-C, SIGTERM or the end of the script stop the job as stop() does: no orphans, outputs saved."""
     code = write_code(tmp_path / "code", STUBBORN_SCRIPT)
     data = pipe_dataset(tmp_path)
     env = dict(os.environ, PID_FILE=str(tmp_path / "pids"), IGNORE_SIGTERM="1")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    out = tmp_path / "o"
     driver = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(DRIVER), str(local_root), str(code), str(data), str(tmp_path / "o")],
+        [sys.executable, "-c", textwrap.dedent(DRIVER), str(local_root), str(code), str(data), str(out), how],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
         pids = [int(p) for p in wait_for_file(tmp_path / "pids").split()]
-        driver.send_signal(sig)
+        if how != "exit":
+            driver.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGTERM)
         output, _ = driver.communicate(timeout=60)
     finally:
         if driver.poll() is None:
             driver.kill()
-    assert driver.returncode != 0
-    if sig == signal.SIGINT:
-        assert b"Resume with: Estimator.attach('driven', sagemaker_session=LocalSession())" in output
-    else:
+    text = output.decode()
+    if how == "ctrl-c":
+        assert driver.returncode != 0
+        assert "local training job driven is being stopped" in text and "still running" not in text
+        assert f"Estimator.attach('driven', sagemaker_session=LocalSession(root={str(local_root)!r}))" in text
+    elif how == "sigterm":
         assert driver.returncode == -signal.SIGTERM
-    assert wait_gone(pids) == [], output.decode()
+    else:
+        assert driver.returncode == 0, text
+    assert wait_gone(pids) == [], text
     assert fifos_under(local_root / "jobs" / "driven") == []
-    record = json.loads((local_root / "jobs" / "driven" / "description.json").read_text())
-    assert record["description"]["TrainingJobStatus"] == "Stopped"
-    assert "exited" in record["description"]["SecondaryStatusTransitions"][-1]["StatusMessage"] or (
-        "signal" in record["description"]["SecondaryStatusTransitions"][-1]["StatusMessage"]
-    )
+    description = json.loads((local_root / "jobs" / "driven" / "description.json").read_text())["description"]
+    assert description["TrainingJobStatus"] == "Stopped"
+    transitions = description["SecondaryStatusTransitions"]
+    assert [t["Status"] for t in transitions][-3:] == ["Stopping", "Uploading", "Stopped"], transitions
+    assert transitions[-1]["StatusMessage"] == FINAL_MESSAGES[how]
+    # delivered as job.stop() delivers them, every time
+    assert description["ModelArtifacts"]["S3ModelArtifacts"] == f"file://{out}/driven/output/model.tar.gz"
+    with tarfile.open(out / "driven" / "output" / "model.tar.gz") as tar:
+        assert tar.extractfile("model.bin").read() == b"trained so far"  # type: ignore[union-attr]
+    assert (out / "checkpoints" / "ckpt-1").read_text() == "epoch 1"

@@ -183,23 +183,18 @@ class FrameworkProcessor(Processor):
             self.__dict__["_archive"] = archive
 
     def _stage_code(
-        self, code: str | None, job_name: str, default_base: Any, kms_key: str | None, **options: Any
+        self, code: str | None, job_name: str, stager: Any, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
-        session = self.sagemaker_session
-        base = self._config.code_location or default_base()
+        base = self._config.code_location or stager.default_base()
         prefix = _join(base, job_name, "source")
         source_dir = options.get("source_dir")
         if source_dir is not None and str(source_dir).startswith("s3://"):
             archive_uri = str(source_dir)
         else:
-            archive = self.__dict__.pop("_archive")
-            try:
-                archive_uri = _put_archive(session, archive, _join(prefix, SOURCE_ARCHIVE), kms_key)
-            finally:
-                shutil.rmtree(archive.path.parent, ignore_errors=True)
+            archive_uri = stager.archive(self.__dict__["_archive"], _join(prefix, SOURCE_ARCHIVE))
         script_name = Path(str(code)).as_posix() if source_dir else Path(str(code)).name
         script = runproc_script(self._config.command or ["python"], script_name)
-        runproc_uri = _put_text(session, script, _join(prefix, RUNPROC), kms_key)
+        runproc_uri = stager.text(script, _join(prefix, RUNPROC))
         code_input = ProcessingInput(source=archive_uri, destination=FRAMEWORK_CODE_DIR, input_name=CODE_INPUT_NAME)
         entry_input = ProcessingInput(
             source=runproc_uri, destination=ENTRYPOINT_CONTAINER_DIR, input_name=ENTRYPOINT_INPUT_NAME
@@ -208,7 +203,7 @@ class FrameworkProcessor(Processor):
         return entries, ["/bin/bash", f"{ENTRYPOINT_CONTAINER_DIR}/{RUNPROC}"]
 
 
-def _put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> str:
+def put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> str:
     if uri.startswith("s3://"):
         from ..code import upload_source
         from ..s3 import parse_s3_url
@@ -221,7 +216,7 @@ def _put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> s
     return target.as_uri()
 
 
-def _put_text(session: Any, text: str, uri: str, kms_key: str | None) -> str:
+def put_text(session: Any, text: str, uri: str, kms_key: str | None) -> str:
     if uri.startswith("s3://"):
         from ..s3 import parse_s3_url
 

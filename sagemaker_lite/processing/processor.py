@@ -31,6 +31,7 @@ import attrs
 
 from .._configured import ConfigBacked
 from .._validation import check_job_name, fail
+from ..limits import check_request, planned_default_bucket
 from ..naming import base_name_from_image, name_from_base
 from .io import ProcessingInput, ProcessingOutput
 from .job import ProcessingJob
@@ -71,6 +72,53 @@ def _join(*parts: str) -> str:
     if head.startswith("file://"):
         return "file://" + "/".join([head.removeprefix("file://").rstrip("/"), *(p.strip("/") for p in rest if p)])
     return s3_path_join(head, *rest)
+
+
+class _Stager:
+    """Puts local files where the request will point, or (``planned``) only says where.
+
+    The default location is looked up once and only when something needs it (hosted, that is
+    the default bucket: an STS call and maybe CreateBucket); planning uses a stand-in of the
+    same length, so the limits check runs before any call.
+    """
+
+    def __init__(self, session: Any, kms_key: str | None, *, planned: bool) -> None:
+        self.session = session
+        self.kms_key = kms_key
+        self.planned = planned
+        self._base: str | None = None
+
+    def default_base(self) -> str:
+        if self._base is None:
+            if self.planned:
+                local = bool(getattr(self.session, "local_mode", False))
+                self._base = (
+                    "file:///planned/output"
+                    if local
+                    else f"s3://{planned_default_bucket(self.session.boto_region_name)}"
+                )
+            else:
+                self._base = str(self.session.default_output_prefix())
+        return self._base
+
+    def path(self, local_path: str, prefix_uri: str) -> str:
+        if self.planned:
+            return prefix_uri if Path(local_path).is_dir() else _join(prefix_uri, Path(local_path).name)
+        return stage_path(self.session, local_path, prefix_uri, self.kms_key)
+
+    def archive(self, archive: Any, uri: str) -> str:
+        if self.planned:
+            return uri
+        from .framework import put_archive
+
+        return put_archive(self.session, archive, uri, self.kms_key)
+
+    def text(self, body: str, uri: str) -> str:
+        if self.planned:
+            return uri
+        from .framework import put_text
+
+        return put_text(self.session, body, uri, self.kms_key)
 
 
 class Processor(ConfigBacked):
@@ -203,32 +251,81 @@ class Processor(ConfigBacked):
             if item.is_local and not Path(str(item.source)).exists():
                 fail("source", item.source, "an existing local file or directory, or an s3:// URI")
         self._check_code(code, **code_options)
+        try:
+            job = self._submit(
+                job_name, user_inputs, user_outputs, argv, experiment_config, kms_key, code, code_options
+            )
+        finally:
+            archive = self.__dict__.pop("_archive", None)  # a framework processor's packed code
+            if archive is not None:
+                shutil.rmtree(archive.path.parent, ignore_errors=True)
+        name = job.job_name
+        self.__dict__["_current_job_name"] = name
+        self.jobs.append(job)
+        self.__dict__["latest_job"] = job
+        if wait:
+            job.wait(logs=logs)
+        return job
+
+    def _submit(
+        self,
+        job_name: str | None,
+        user_inputs: list[ProcessingInput],
+        user_outputs: list[ProcessingOutput],
+        argv: list[str] | None,
+        experiment_config: Any,
+        kms_key: str | None,
+        code: str | None,
+        code_options: dict[str, Any],
+    ) -> ProcessingJob:
+        """Check the planned request, stage, build, check again (staged values), create."""
         name = self._job_name(job_name)
         session = self.sagemaker_session
-        default_prefix: list[str] = []
+        local = bool(getattr(session, "local_mode", False))
+        args = (name, user_inputs, user_outputs, argv, experiment_config, kms_key, code, code_options)
+        # the service's limits are checked before anything is staged, with planned locations
+        check_request("CreateProcessingJob", self._request(*args, planned=True), local=local)
+        request = self._request(*args, planned=False)
+        check_request("CreateProcessingJob", request, local=local)
+        session.sagemaker_client.create_processing_job(**request)
+        outputs = (request.get("ProcessingOutputConfig") or {}).get("Outputs") or []
+        return ProcessingJob(
+            session,
+            name,
+            [ProcessingInput.from_request(e) for e in request.get("ProcessingInputs") or []],
+            [ProcessingOutput.from_request(e) for e in outputs],
+        )
 
-        def default_base() -> str:  # the default bucket is looked up only when a default is needed
-            if not default_prefix:
-                default_prefix.append(str(session.default_output_prefix()))
-            return default_prefix[0]
-
-        # stage: every upload, in one place
+    def _request(
+        self,
+        name: str,
+        user_inputs: list[ProcessingInput],
+        user_outputs: list[ProcessingOutput],
+        argv: list[str] | None,
+        experiment_config: Any,
+        kms_key: str | None,
+        code: str | None,
+        code_options: dict[str, Any],
+        *,
+        planned: bool,
+    ) -> dict[str, Any]:
+        """Stage (or, ``planned``, only work out where staging would put things) and build the request."""
+        session = self.sagemaker_session
+        stager = _Stager(session, kms_key, planned=planned)
         input_entries: list[dict[str, Any]] = []
         for index, item in enumerate(user_inputs, start=1):
             input_name = item.input_name or f"input-{index}"
             uri = None
             if item.is_local:
-                uri = stage_path(session, str(item.source), _join(default_base(), name, "input", input_name), kms_key)
+                uri = stager.path(str(item.source), _join(stager.default_base(), name, "input", input_name))
             input_entries.append(item.to_request(input_name, uri))
-        code_inputs, entrypoint = self._stage_code(code, name, default_base, kms_key, **code_options)
+        code_inputs, entrypoint = self._stage_code(code, name, stager, **code_options)
         input_entries.extend(code_inputs)
         output_entries = []
         for index, out in enumerate(user_outputs, start=1):
             output_name = out.output_name or f"output-{index}"
-            destination = out.destination or _join(default_base(), name, "output", output_name)
+            destination = out.destination or _join(stager.default_base(), name, "output", output_name)
             output_entries.append(out.to_request(output_name, destination))
-
-        # build, then submit
         request = build_processing_request(
             self._config,
             job_name=name,
@@ -239,22 +336,9 @@ class Processor(ConfigBacked):
             experiment_config=experiment_config,
         )
         role = request.get("RoleArn")
-        if role:
-            request["RoleArn"] = session.expand_role(role)
-        client = session.sagemaker_client
-        client.create_processing_job(**request)
-        job = ProcessingJob(
-            session,
-            name,
-            [ProcessingInput.from_request(e) for e in input_entries],
-            [ProcessingOutput.from_request(e) for e in output_entries],
-        )
-        self.__dict__["_current_job_name"] = name
-        self.jobs.append(job)
-        self.__dict__["latest_job"] = job
-        if wait:
-            job.wait(logs=logs)
-        return job
+        if role and not role.startswith("arn:"):
+            request["RoleArn"] = "arn:aws:iam::000000000000:role/" + role if planned else session.expand_role(role)
+        return request
 
     # --- code hooks (ScriptProcessor, FrameworkProcessor) ----------------------------
 
@@ -262,7 +346,7 @@ class Processor(ConfigBacked):
         """Hook: check the code arguments before anything is staged."""
 
     def _stage_code(
-        self, code: str | None, job_name: str, default_base: Any, kms_key: str | None, **options: Any
+        self, code: str | None, job_name: str, stager: _Stager, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
         """Hook: stage code; returns the extra inputs and the container entrypoint."""
         return [], self._config.entrypoint
@@ -324,13 +408,13 @@ class ScriptProcessor(Processor):
             fail("code", code, "an existing local script file (or an s3:// URI)")
 
     def _stage_code(
-        self, code: str | None, job_name: str, default_base: Any, kms_key: str | None, **options: Any
+        self, code: str | None, job_name: str, stager: _Stager, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
         text = str(code)
         if text.startswith("s3://"):
             uri = text
         else:
-            uri = stage_path(self.sagemaker_session, text, _join(default_base(), job_name, "input", "code"), kms_key)
+            uri = stager.path(text, _join(stager.default_base(), job_name, "input", "code"))
         script = text.rstrip("/").rsplit("/", 1)[-1]
         code_input = ProcessingInput(source=uri, destination=CODE_CONTAINER_DIR, input_name=CODE_INPUT_NAME)
         command = list(self._config.command or [])

@@ -202,6 +202,24 @@ def test_bad_run_arguments_make_no_call(case: str, parameter: str, call: Any) ->
     assert aws.operations() == []
 
 
+def test_service_limits_are_checked_before_any_upload(tmp_path: Path) -> None:
+    """More container arguments than the service model allows: refused before the code is uploaded."""
+    script = tmp_path / "p.py"
+    script.write_text("print(1)\n")
+    aws = fake_aws()
+    processor = ScriptProcessor(
+        role="arn:aws:iam::123456789012:role/R",
+        image_uri="123456789012.dkr.ecr.us-west-2.amazonaws.com/p:latest",
+        command=["python3"],
+        instance_count=1,
+        instance_type="ml.m5.xlarge",
+        sagemaker_session=Session(boto_session=aws.boto_session()),
+    )
+    with pytest.raises(ValidationError, match="ContainerArguments"):
+        processor.run(code=str(script), arguments=["x"] * 257, wait=False)
+    assert aws.operations() == []
+
+
 @pytest.mark.parametrize(
     ("build_it", "parameter"),
     [

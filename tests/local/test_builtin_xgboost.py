@@ -112,7 +112,21 @@ def test_v1_spellings_run_the_legacy_image_locally(local_root: Path, tmp_path: P
     final = {m["MetricName"] for m in xgb.latest_training_job.describe()["FinalMetricDataList"]}
     assert final == {"train:logloss"}
     model = extract_model(xgb.model_data, tmp_path / "model")
-    assert len(booster_predictions(job_python(container), model, x[:3])) == 3
+    expected = booster_predictions(job_python(container), model, x[:10])
+
+    with pytest.warns(DeprecationWarning):
+        from sagemaker_lite.predictor import csv_serializer
+    xgb_predictor = xgb.deploy(initial_instance_count=1, instance_type="local")
+    try:
+        with pytest.warns(DeprecationWarning):
+            xgb_predictor.content_type = "text/csv"
+        xgb_predictor.serializer = csv_serializer
+        answer = xgb_predictor.predict(x[:10])
+        served = [float(v) for v in answer.decode("utf-8").split()]
+        assert np.allclose(served, expected, rtol=0, atol=1e-6)
+    finally:
+        xgb_predictor.delete_endpoint()
+    assert xgb.sagemaker_session.sagemaker_client.list_endpoints()["Endpoints"] == []
 
 
 def test_libsvm_and_multiclass(local_root: Path, tmp_path: Path) -> None:

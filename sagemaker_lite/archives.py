@@ -61,6 +61,17 @@ def file_info(arcname: str, size: int, *, executable: bool = False) -> tarfile.T
     return info
 
 
+def directory_info(arcname: str) -> tarfile.TarInfo:
+    """A directory header with nothing machine-specific in it (mode 0o755, fixed mtime, owner 0)."""
+    info = tarfile.TarInfo(arcname)
+    info.type = tarfile.DIRTYPE
+    info.mtime = FIXED_MTIME
+    info.mode = 0o755
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
 def check_compresslevel(level: int) -> None:
     if isinstance(level, bool) or level not in range(10):
         raise ValidationError("compresslevel", level, "an integer from 0 (store) to 9 (smallest)")

@@ -26,9 +26,11 @@ Symlinks are followed and their content packed; one leading out of the tree (``l
 common``) is packed too, with a logged warning. Dangling links, loops, devices, FIFOs and sockets
 are errors (exclude them to pack the rest).
 
-The archive is deterministic (see ``archives``): sorted members, regular files only (so no empty
-directories), fixed mtime, owner 0, mode 0o644 or 0o755. Same source, same bytes, same sha256,
-which ``upload_source`` uses as a content address so that an unchanged re-fit uploads 0 bytes:
+The archive is deterministic (see ``archives``): sorted members, fixed mtime, owner 0, files mode
+0o644 or 0o755. Every packed directory has its own entry (mode 0o755), empty ones included, as in
+the official SDK's archive: a ``checkpoints/`` or ``output/`` placeholder a script expects survives.
+Same source, same bytes, same sha256, which ``upload_source`` uses as a content address so that an
+unchanged re-fit uploads 0 bytes:
 
     s3://{bucket}/{key}                                                  what the job reads
     s3://{bucket}/{cache prefix}/.sagemaker-lite/sourcedir-{sha256}.tar.gz   content-addressed copy
@@ -54,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._validation import S3_URI_RE
-from .archives import COMPRESSION_LEVEL, TarGzWriter, check_compresslevel
+from .archives import COMPRESSION_LEVEL, TarGzWriter, check_compresslevel, directory_info
 from .errors import ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,9 +172,17 @@ def _refuse(parameter: str, path: str, hint: str) -> ValidationError:  # errors 
 
 
 def collect_tree(
-    root: str | os.PathLike[str], arc_prefix: str = "", *, parameter: str = "source_dir"
+    root: str | os.PathLike[str],
+    arc_prefix: str = "",
+    *,
+    parameter: str = "source_dir",
+    directories: list[str] | None = None,
 ) -> list[PackedFile]:
-    """Every file under ``root`` that the ignore rules keep, named ``arc_prefix/relative/path``."""
+    """Every file under ``root`` that the ignore rules keep, named ``arc_prefix/relative/path``.
+
+    ``directories``, when given, receives the archive name of every kept directory (empty ones
+    included), so that an archive can carry them as the official SDK's does.
+    """
     top = os.path.abspath(root)
     top_real = os.path.realpath(top)
     rules = IgnoreRules(top)
@@ -201,6 +211,8 @@ def collect_tree(
                 identity = (st.st_dev, st.st_ino)
                 if identity in seen:
                     raise _refuse(parameter, entry.path, "it is a symlink loop (links back to a parent directory)")
+                if directories is not None:
+                    directories.append(f"{arc_prefix}/{child}" if arc_prefix else child)
                 walk(entry.path, child, (*seen, identity))
             elif stat.S_ISREG(st.st_mode):
                 name = f"{arc_prefix}/{child}" if arc_prefix else child
@@ -233,8 +245,11 @@ class SourceArchive:
     path: Path
     sha256: str
     size: int
+    #: the files packed, by archive name (sorted)
     members: tuple[str, ...]
     largest: tuple[tuple[str, int], ...]
+    #: the directory entries (sorted), empty directories included
+    directories: tuple[str, ...] = ()
 
 
 def _entry_member(entry_point: str, source_dir: str | None) -> str:
@@ -278,7 +293,10 @@ def pack_source(
     if isinstance(dependencies, (str, os.PathLike)):
         raise ValidationError("dependencies", dependencies, "a list of paths, e.g. ['lib/mylib']")
     entry_name = _entry_member(entry, src)
-    files = [_single_file(entry, entry_name, "entry_point")] if src is None else collect_tree(src)
+    directories: list[str] = []
+    files = (
+        [_single_file(entry, entry_name, "entry_point")] if src is None else collect_tree(src, directories=directories)
+    )
     if entry_name not in {f.arcname for f in files}:
         raise ValidationError(
             "entry_point", entry, "a file that is packed", hint=f"It is excluded (defaults or {IGNORE_FILE})"
@@ -292,7 +310,8 @@ def pack_source(
                 "dependencies", dependency, "names not already used at the archive root", hint=f"{name!r} is taken"
             )
         if os.path.isdir(dependency):
-            files.extend(collect_tree(dependency, name, parameter="dependencies"))
+            directories.append(name)
+            files.extend(collect_tree(dependency, name, parameter="dependencies", directories=directories))
         else:
             files.append(_single_file(dependency, name, "dependencies"))
     files.sort(key=lambda f: f.arcname)
@@ -303,18 +322,30 @@ def pack_source(
     if path.exists():  # an earlier archive written inside source_dir must not pack itself
         same = os.stat(path)
         files = [f for f in files if not os.path.samestat(os.stat(f.path), same)]
+    directories.sort()
+    entries = sorted([(d, None) for d in directories] + [(f.arcname, f) for f in files], key=lambda e: e[0])
     try:
         with open(path, "wb") as raw:
             writer = TarGzWriter(raw, compresslevel=compresslevel)
-            for f in files:
-                writer.add_file(f.arcname, f.path, f.size, executable=f.executable)
+            for arcname, packed in entries:
+                if packed is None:
+                    writer.add(directory_info(arcname))
+                else:
+                    writer.add_file(arcname, packed.path, packed.size, executable=packed.executable)
             sha256, size = writer.close()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     largest = tuple((f.arcname, f.size) for f in sorted(files, key=lambda f: (-f.size, f.arcname))[:10])
-    archive = SourceArchive(path, sha256, size, tuple(f.arcname for f in files), largest)
-    logger.info("packed %d files into %s (%d bytes, sha256 %s)", len(files), path, size, sha256[:12])
+    archive = SourceArchive(path, sha256, size, tuple(f.arcname for f in files), largest, tuple(directories))
+    logger.info(
+        "packed %d files and %d directories into %s (%d bytes, sha256 %s)",
+        len(files),
+        len(directories),
+        path,
+        size,
+        sha256[:12],
+    )
     if size > size_warning_bytes:
         warnings.warn(_size_message(archive, src), UserWarning, stacklevel=2)
     return archive

@@ -7,6 +7,7 @@ import os
 import tarfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,12 +67,15 @@ def test_archive_metadata_is_normalised(src: Path, tmp_path: Path) -> None:
     assert raw[4:8] == b"\x00\x00\x00\x00"  # gzip mtime 0
     with tarfile.open(archive.path) as tar:
         infos = tar.getmembers()
-    assert [i.name for i in infos] == sorted(i.name for i in infos) == list(archive.members)
-    assert all(i.isreg() for i in infos)  # directories are implied
+    assert [i.name for i in infos] == sorted(i.name for i in infos)
+    assert [i.name for i in infos if i.isreg()] == list(archive.members)
+    assert [i.name for i in infos if i.isdir()] == list(archive.directories)  # each directory has its entry
+    assert all(i.isreg() or i.isdir() for i in infos)
     assert {(i.mtime, i.uid, i.gid, i.uname, i.gname) for i in infos} == {(FIXED_MTIME, 0, 0, "", "")}
     modes = {i.name: i.mode for i in infos}
     assert modes["run.sh"] == 0o755
     assert set(modes.values()) == {0o644, 0o755}
+    assert {i.mode for i in infos if i.isdir()} <= {0o755}
 
 
 def test_members_and_largest(src: Path, tmp_path: Path) -> None:
@@ -386,3 +390,59 @@ def test_importing_code_staging_loads_no_aws_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- directory entries, as in the official SDK's archive (issue 11 item 13) ------------------------
+
+
+def _capture_tool() -> object:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "capture_official_archive.py"
+    spec = importlib.util.spec_from_file_location("capture_official_archive", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_archive_has_the_official_members_directories_and_modes(tmp_path: Path) -> None:
+    """Empty directories (a ``checkpoints/`` placeholder) vanished; the official archive keeps them.
+
+    tests/data/official/sourcedir-archive.json holds the official SDK's archive of the same tree
+    (tools/capture_official_archive.py, run with the side venv): every member's name, type and mode.
+    """
+    import json
+
+    data = json.loads(
+        (Path(__file__).resolve().parents[1] / "data" / "official" / "sourcedir-archive.json").read_text()
+    )
+    tool: Any = _capture_tool()
+    tool.build_tree(tmp_path, data["tree"])
+    tree = data["tree"]
+    archive = pack_source(
+        tree["entry_point"],
+        tmp_path / tree["source_dir"],
+        [tmp_path / d for d in tree["dependencies"]],
+        output_dir=tmp_path / "out",
+    )
+    assert tool.members(str(archive.path)) == data["official"]["members"]
+    assert {"checkpoints", "output/tmp", "mylib/empty"} <= set(archive.directories)
+    extracted = tmp_path / "extracted"
+    safe_extract(archive.path, extracted)
+    assert (extracted / "checkpoints").is_dir() and (extracted / "output" / "tmp").is_dir()
+    again = pack_source(
+        tree["entry_point"],
+        tmp_path / tree["source_dir"],
+        [tmp_path / d for d in tree["dependencies"]],
+        output_dir=tmp_path / "again",
+    )
+    assert again.path.read_bytes() == archive.path.read_bytes()  # still deterministic
+
+
+def test_an_excluded_directory_gets_no_entry(src: Path, tmp_path: Path) -> None:
+    (src / "__pycache__").mkdir()
+    (src / "logs").mkdir()
+    (src / ".sagemakerignore").write_text("logs/\n")
+    archive = pack("train.py", src, tmp_path)
+    assert "__pycache__" not in archive.directories and "logs" not in archive.directories

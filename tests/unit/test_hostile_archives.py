@@ -211,7 +211,7 @@ def packed_members(archive_path: Path) -> list[tarfile.TarInfo]:
         return tar.getmembers()
 
 
-def test_packed_archives_hold_only_clean_regular_files(src: Path, tmp_path: Path) -> None:
+def test_packed_archives_hold_only_clean_regular_files_and_directories(src: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "shared.py").write_text("SHARED = 1\n")
@@ -222,8 +222,9 @@ def test_packed_archives_hold_only_clean_regular_files(src: Path, tmp_path: Path
     archive = pack_source("train.py", src, output_dir=tmp_path / "out")
     members = packed_members(archive.path)
     assert {"abs_link.py", "rel_dir_link/shared.py", "hard.py", "we\\ird name.py"} <= {m.name for m in members}
+    assert "rel_dir_link" in {m.name for m in members if m.isdir()}  # a linked directory: a real one
     for member in members:
-        assert member.isreg(), member.name
+        assert member.isreg() or member.isdir(), member.name  # no links, devices or FIFOs
         assert not member.name.startswith("/") and ".." not in member.name.split("/"), member.name
         assert member.mode in (0o644, 0o755) and member.uid == 0 and member.gid == 0
     extracted = tmp_path / "extracted"

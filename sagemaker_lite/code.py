@@ -275,6 +275,7 @@ def pack_source(
     output_dir: str | os.PathLike[str] | None = None,
     size_warning_bytes: int = 50 * 1024 * 1024,
     compresslevel: int = COMPRESSION_LEVEL,
+    progress: bool = False,
 ) -> SourceArchive:
     """Pack the training code into a deterministic ``sourcedir.tar.gz``.
 
@@ -284,6 +285,7 @@ def pack_source(
     The archive is written to ``output_dir`` (default: a new temporary directory the caller
     may delete). Bad input raises ``ValidationError`` before anything is written. An archive
     larger than ``size_warning_bytes`` raises a ``UserWarning`` naming the largest files.
+    ``progress=True`` draws a bytes/rate/ETA line while packing (callers pass the Session's setting).
     """
     entry = os.fspath(entry_point)
     src = os.fspath(source_dir) if source_dir is not None else None
@@ -324,14 +326,18 @@ def pack_source(
         files = [f for f in files if not os.path.samestat(os.stat(f.path), same)]
     directories.sort()
     entries = sorted([(d, None) for d in directories] + [(f.arcname, f) for f in files], key=lambda e: e[0])
+    from .progress import Progress
+
+    meter = Progress(f"pack {ARCHIVE_NAME}", sum(f.size for f in files), enabled=progress)
     try:
-        with open(path, "wb") as raw:
+        with open(path, "wb") as raw, meter:
             writer = TarGzWriter(raw, compresslevel=compresslevel)
             for arcname, packed in entries:
                 if packed is None:
                     writer.add(directory_info(arcname))
                 else:
                     writer.add_file(arcname, packed.path, packed.size, executable=packed.executable)
+                    meter(packed.size)
             sha256, size = writer.close()
     except BaseException:
         path.unlink(missing_ok=True)
@@ -428,7 +434,10 @@ def upload_source(
         except ClientError as exc:  # e.g. no kms:Decrypt on the cached copy's key: upload instead
             logger.warning("could not copy cached source %s (%s); uploading", cache_uri, exc)
     extra = {**sse, "Metadata": {"sha256": archive.sha256}}
-    s3.upload_file(str(archive.path), bucket, key, ExtraArgs=extra)
+    from .progress import Progress, wanted
+
+    with Progress(f"upload {ARCHIVE_NAME}", archive.size, enabled=wanted(getattr(session, "progress", None))) as meter:
+        s3.upload_file(str(archive.path), bucket, key, ExtraArgs=extra, Callback=meter)
     if cached:
         try:
             source = {"Bucket": bucket, "Key": key}

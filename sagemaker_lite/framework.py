@@ -164,10 +164,13 @@ class Framework(EstimatorBase):
             archive = code.pack_source(entry, config.source_dir, config.dependencies or ())
             return archive.path.resolve().as_uri()
         bucket, key_prefix = self._code_bucket_and_prefix(job_name)
+        from .progress import wanted
+
         archive = code.pack_source(
             entry if config.source_dir else config.entry_point or entry,
             config.source_dir,
             config.dependencies or (),
+            progress=wanted(getattr(session, "progress", None)),
         )
         key = "/".join(part for part in (key_prefix, job_name, "source", SOURCE_ARCHIVE) if part)
         try:

@@ -220,3 +220,16 @@ def test_progress_line_and_modes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert wanted(None) is True and wanted(False) is False
     monkeypatch.delenv("SAGEMAKER_LITE_PROGRESS")
     assert wanted(None) is False  # pytest's stderr is not a terminal
+
+
+def test_packing_shows_progress_when_asked(tmp_path: Any, capsys: Any) -> None:
+    from sagemaker_lite.code import pack_source
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "train.py").write_text("print('x')\n" * 1000)
+    pack_source("train.py", str(source), progress=True)
+    err = capsys.readouterr().err
+    assert "pack sourcedir.tar.gz" in err and "100.0%" in err
+    pack_source("train.py", str(source))
+    assert capsys.readouterr().err == ""

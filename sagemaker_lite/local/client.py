@@ -35,7 +35,15 @@ from ..errors import LocalModeError, ValidationError
 from . import contract
 from .hosting import LocalHostingMixin
 from .job import TERMINAL, LocalTrainingJob
-from .store import DEFAULT_REGION, client_error, default_root, jobs_dir, pid_alive, read_record
+from .store import (
+    DEFAULT_REGION,
+    client_error,
+    default_root,
+    jobs_dir,
+    orphan_description,
+    read_record,
+    recover_orphans,
+)
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
@@ -44,6 +52,7 @@ PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/sagemaker-lite-local"
 
 _LIVE: dict[tuple[str, str], LocalTrainingJob] = {}
 _LIVE_LOCK = threading.Lock()
+_RECOVERED: set[str] = set()  # roots whose dead jobs this process has finished on disk
 
 
 @functools.lru_cache(maxsize=1)
@@ -178,18 +187,20 @@ class LocalSageMakerClient(LocalHostingMixin):
         if record is None:
             raise client_error("ValidationException", "Requested resource not found.", operation)
         description, meta = record
-        if description.get("TrainingJobStatus") not in TERMINAL and not pid_alive(int(meta.get("pid", 0))):
-            description["TrainingJobStatus"] = "Failed"
-            description["SecondaryStatus"] = "Failed"
-            description["FailureReason"] = (
-                f"InternalServerError: the local process (pid {meta.get('pid')}) that ran this job exited "
-                "before the job finished"
-            )
-        return description, meta
+        return orphan_description(description, meta) or description, meta
+
+    def _recover(self) -> None:
+        """Once per root and process: finish the records (and remove the FIFOs) of jobs whose process died."""
+        with _LIVE_LOCK:
+            if str(self.root) in _RECOVERED:
+                return
+            _RECOVERED.add(str(self.root))
+        recover_orphans(self.root)
 
     def create_training_job(self, **request: Any) -> dict[str, Any]:
         """Validate, reserve the name, start the job in the background; returns ``{"TrainingJobArn": ...}``."""
         validate_create(request)
+        self._recover()
         docker_cli = None
         algorithm = None
         environment = request.get("Environment") or {}
@@ -264,6 +275,7 @@ class LocalSageMakerClient(LocalHostingMixin):
     def list_training_jobs(self, **params: Any) -> dict[str, Any]:
         """Summaries of the jobs under this root, filtered, sorted and paged like the service."""
         validate_parameters("ListTrainingJobs", params)
+        self._recover()
         base = jobs_dir(self.root)
         names = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
         summaries: list[dict[str, Any]] = []

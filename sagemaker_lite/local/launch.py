@@ -52,7 +52,9 @@ def script_process(
     argv = script_command(python, program, kind, args)
     with open(plan.log_path, "ab") as log:
         log.write(f"Invoking script with the following command:\n\n{' '.join(argv)}\n\n".encode())
-    return HostProcess(plan.host.name, argv, cwd=code, env=env, log_path=plan.log_path)
+    return HostProcess(
+        plan.host.name, argv, cwd=code, env=env, log_path=plan.log_path, fifo_dir=plan.directory / "input" / "data"
+    )
 
 
 def algorithm_process(
@@ -82,7 +84,14 @@ def algorithm_process(
     argv = [python, "-m", module]
     with open(plan.log_path, "ab") as log:
         log.write(f"Running the built-in algorithm: {' '.join(argv)}\n".encode())
-    return HostProcess(plan.host.name, argv, cwd=plan.directory / "code", env=env, log_path=plan.log_path)
+    return HostProcess(
+        plan.host.name,
+        argv,
+        cwd=plan.directory / "code",
+        env=env,
+        log_path=plan.log_path,
+        fifo_dir=plan.directory / "input" / "data",
+    )
 
 
 def docker_process(

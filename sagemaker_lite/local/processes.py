@@ -12,8 +12,9 @@ No orphans:
   (a container stops everything when its main process ends) - the exit is observed with
   ``waitid(WNOWAIT)`` first, so the group id cannot have been reused when we signal it;
 * ``terminate()`` sends SIGTERM to the group, then SIGKILL after a grace period;
-* on Linux the script runs through a tiny launcher that sets ``PR_SET_PDEATHSIG``, so
-  the kernel kills it even if this interpreter is SIGKILLed;
+* on Linux the command runs under a per-host reaper (reaper.py): a child subreaper with
+  a parent-death signal, so even when this interpreter is SIGKILLed (the OOM killer)
+  every descendant of the command is killed and the host's Pipe FIFOs are removed;
 * ``atexit`` and chained SIGTERM/SIGHUP handlers (installed on first use, from the main
   thread only) stop every live job when the interpreter ends - as ``StopTrainingJob``
   does, so the model and checkpoints are still delivered (SageMaker saves them too).
@@ -34,18 +35,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
-# Runs as ``python -I -S -c LAUNCHER <parent pid> <argv...>``: ask the kernel for SIGKILL when
-# our parent dies, make sure it has not died already, then become the real command.
-LAUNCHER = (
-    "import ctypes,os,sys\n"
-    "try:\n"
-    "    ctypes.CDLL(None, use_errno=True).prctl(1, 9)\n"
-    "except Exception:\n"
-    "    pass\n"
-    "if os.getppid() != int(sys.argv[1]):\n"
-    "    os._exit(137)\n"
-    "os.execv(sys.argv[2], sys.argv[2:])\n"
-)
+#: the per-host reaper (see reaper.py), run by file path with ``python -I -S``
+REAPER = Path(__file__).with_name("reaper.py")
 
 
 #: the most an exiting interpreter waits for its jobs after the hosts' grace period: each job
@@ -73,6 +64,7 @@ class HostProcess:
         env: Mapping[str, str],
         log_path: Path,
         on_kill: Callable[[], None] | None = None,
+        fifo_dir: Path | None = None,
     ) -> None:
         self.name = name
         self.argv = list(argv)
@@ -80,6 +72,8 @@ class HostProcess:
         self.env = dict(env)
         self.log_path = log_path
         self.on_kill = on_kill
+        self.fifo_dir = fifo_dir
+        self.reaped_by_reaper = False
         self.returncode: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -95,7 +89,9 @@ class HostProcess:
         """Start the process; False (and nothing started) when ``terminate()`` came first."""
         argv = self.argv
         if sys.platform.startswith("linux") and os.path.isabs(argv[0]):
-            argv = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(os.getpid()), *argv]
+            fifos = str(self.fifo_dir or "")
+            argv = [sys.executable, "-I", "-S", str(REAPER), str(os.getpid()), fifos, "--", *argv]
+            self.reaped_by_reaper = True
         with self._lock:
             if self.terminated:
                 self.returncode = -signal.SIGTERM
@@ -145,6 +141,17 @@ class HostProcess:
                 return False
             return True
 
+    def _signal_main(self, sig: int) -> bool:
+        """Signal the main process alone while it is unreaped (its pid cannot have been reused)."""
+        with self._lock:
+            if self._proc is None or self._reaped:
+                return False
+            try:
+                os.kill(self._proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                return False
+            return True
+
     def terminate(self, grace: float) -> None:
         """SIGTERM to the group; SIGKILL if it is still there after ``grace`` seconds."""
         with self._lock:
@@ -153,6 +160,8 @@ class HostProcess:
                 return
         self.signal_group(signal.SIGTERM)
         if not self._exited.wait(max(grace, 0.0)):
+            if self.reaped_by_reaper and self._signal_main(signal.SIGUSR1):  # the reaper kills every descendant
+                self._exited.wait(2.0)
             self.signal_group(signal.SIGKILL)
             if self.on_kill is not None:
                 with contextlib.suppress(Exception):

@@ -180,3 +180,61 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+#: what a job left by a Python process that died without finishing it is recorded as
+ORPHAN_REASON = "InternalServerError: the local process (pid {pid}) that ran this job exited before the job finished"
+
+
+def orphan_description(description: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The finished record of a job whose process died mid-job (None: the job is finished or live)."""
+    if description.get("TrainingJobStatus") in ("Completed", "Failed", "Stopped"):
+        return None
+    pid = int(meta.get("pid", 0))
+    if pid_alive(pid):
+        return None
+    finished = dict(description)
+    finished.update(
+        TrainingJobStatus="Failed",
+        SecondaryStatus="Failed",
+        FailureReason=ORPHAN_REASON.format(pid=pid),
+    )
+    return finished
+
+
+def recover_orphans(root: Path) -> list[str]:
+    """Finish on disk the jobs whose Python process died (``kill -9``) and remove their FIFOs.
+
+    The host reapers already killed those jobs' processes; this makes the record final
+    (Failed, with the reason) and removes any named pipe left under the job's hosts.
+    Returns the names of the jobs it finished.
+    """
+    base = jobs_dir(root)
+    finished: list[str] = []
+    if not base.is_dir():
+        return finished
+    for directory in sorted(base.iterdir()):
+        record = read_record(directory / "description.json")
+        if record is None:
+            continue
+        description, meta = record
+        orphan = orphan_description(description, meta)
+        if orphan is None:
+            continue
+        for fifo in _fifos(directory):
+            with contextlib.suppress(OSError):
+                fifo.unlink()
+        with contextlib.suppress(OSError):
+            write_record(directory / "description.json", orphan, meta)
+            finished.append(directory.name)
+    return finished
+
+
+def _fifos(job_directory: Path) -> list[Path]:
+    import stat
+
+    found: list[Path] = []
+    for data in job_directory.glob("*/input/data"):
+        with contextlib.suppress(OSError):
+            found.extend(p for p in data.iterdir() if stat.S_ISFIFO(p.lstat().st_mode))
+    return found

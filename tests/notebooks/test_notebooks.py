@@ -38,7 +38,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython colours tracebacks
 NOTEBOOK_NEEDS: dict[str, tuple[str, ...]] = {
     "01_tensorflow_boston_local_and_hosted.ipynb": ("local", "tensorflow", "integration"),
     "02_pipe_mode_tfrecord.ipynb": ("local", "tensorflow"),
-    "03_builtin_xgboost.ipynb": ("integration",),
+    "03_builtin_xgboost.ipynb": ("local", "integration"),
     "04_moving_an_on_prem_script.ipynb": ("local",),
     "05_debugger.ipynb": ("local", "tensorflow", "integration"),
 }

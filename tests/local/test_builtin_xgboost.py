@@ -210,3 +210,47 @@ def test_two_hosts_sharded_by_s3_key_each_train_on_their_share(local_root: Path,
     assert "Distributed node training with 2 hosts" in text["algo-1"]
     assert "[7]#011train-logloss:" in text["algo-1"]  # the master prints the all-reduced evaluation
     extract_model(xgb.model_data, tmp_path / "model")
+
+
+def test_pipe_mode_csv_and_what_pipe_mode_refuses(local_root: Path, tmp_path: Path) -> None:
+    x, y = binary_data(rows=120)
+    write_csv(tmp_path / "train/part-0.csv", x[:60], y[:60])
+    write_csv(tmp_path / "train/part-1.csv", x[60:], y[60:])
+    xgb = Estimator(
+        IMAGE_1_7, None, instance_count=1, instance_type="local", input_mode="Pipe", output_path=f"file://{tmp_path}/o"
+    )
+    xgb.set_hyperparameters(objective="binary:logistic", num_round=3)
+    xgb.fit({"train": TrainingInput(f"file://{tmp_path / 'train'}", content_type="text/csv")})
+    logs = job_logs(local_root, xgb.latest_training_job.name)
+    assert "Train matrix has 120 rows and 6 columns" in logs and "[2]#011train-logloss:" in logs
+    write_libsvm(tmp_path / "svm/part-0.libsvm", x, y)
+    with pytest.raises(JobFailedError, match="Channel configuration for 'train' channel is not supported"):
+        xgb.fit({"train": TrainingInput(f"file://{tmp_path / 'svm'}", content_type="libsvm")})
+
+
+def test_early_stopping_on_the_tuning_objective(local_root: Path, tmp_path: Path) -> None:
+    x, y = binary_data(rows=300, seed=5)
+    write_csv(tmp_path / "train/train.csv", x[:200], y[:200])
+    write_csv(tmp_path / "validation/validation.csv", x[200:], y[200:])
+    xgb = Estimator(IMAGE_1_7, None, instance_count=1, instance_type="local", output_path=f"file://{tmp_path}/out")
+    # what a HyperparameterTuner sends: the objective metric as a hyperparameter (also computed by the container)
+    xgb.set_hyperparameters(
+        objective="binary:logistic",
+        num_round=200,
+        eta=0.5,
+        early_stopping_rounds=3,
+        _tuning_objective_metric="validation:f1",
+    )
+    xgb.fit(
+        {
+            "train": TrainingInput(f"file://{tmp_path / 'train'}", content_type="csv"),
+            "validation": TrainingInput(f"file://{tmp_path / 'validation'}", content_type="csv"),
+        }
+    )
+    logs = job_logs(local_root, xgb.latest_training_job.name)
+    # xgboost's default metric for the objective, then the container's own f1, which the stopping watches
+    rounds = re.findall(r"^\[\d+\]#011train-logloss:\S+#011train-f1:\S+#011validation-logloss:\S+$", logs, re.M)
+    f1 = re.findall(r"#011validation-f1:([0-9.]+)$", logs, re.M)
+    assert 2 <= len(rounds) == len(f1) < 200, logs  # stopped early
+    final = {m["MetricName"]: m["Value"] for m in xgb.latest_training_job.describe()["FinalMetricDataList"]}
+    assert final["validation:f1"] == float(f1[-1])

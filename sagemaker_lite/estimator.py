@@ -143,18 +143,20 @@ class EstimatorBase(ConfigBacked):
         prefix: str = self.sagemaker_session.default_output_prefix()
         return prefix + "/"
 
-    def fit(
+    def prepare_training_job(
         self,
         inputs: Any = None,
-        wait: bool = True,
-        logs: str | bool = "All",
         job_name: str | None = None,
         experiment_config: Mapping[str, str] | None = None,
-    ) -> None:
-        """Start a training job; with ``wait`` (default), block until it ends, streaming its logs.
+    ) -> dict[str, Any]:
+        """The whole CreateTrainingJob request ``fit()`` would send, after staging, without sending it.
 
-        ``inputs``: an S3 URI, a ``TrainingInput``/``FileSystemInput``, or a dict of
-        channel name -> either. ``job_name`` defaults to ``<base>-<timestamp>``.
+            request = est.prepare_training_job({"train": "s3://bucket/train"}, job_name="my-job")
+
+        Everything before the create happens (validation, code and rule-source uploads,
+        default bucket), so the request is exactly what ``fit(inputs, job_name=...)`` sends;
+        no job is created. A tuner's TrainingJobDefinition, a transformer or a pipeline step
+        start from it.
         """
         channels = self._validate_inputs(inputs)
         self._config.check_ready()
@@ -166,8 +168,6 @@ class EstimatorBase(ConfigBacked):
             or not all(isinstance(k, str) and isinstance(val, str) for k, val in experiment_config.items())
         ):
             raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
-        if logs not in ("All", "None", "Training", "Rules", True, False, None):
-            raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
         session = self.sagemaker_session
         image = self.training_image_uri()
         request_config = self._request_config(image)
@@ -198,7 +198,25 @@ class EstimatorBase(ConfigBacked):
         )
         check_request("CreateTrainingJob", request, local=request_config.is_local)  # staged values too
         self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
-        self.latest_training_job = TrainingJob.start_new(session, request)
+        return request
+
+    def fit(
+        self,
+        inputs: Any = None,
+        wait: bool = True,
+        logs: str | bool = "All",
+        job_name: str | None = None,
+        experiment_config: Mapping[str, str] | None = None,
+    ) -> None:
+        """Start a training job; with ``wait`` (default), block until it ends, streaming its logs.
+
+        ``inputs``: an S3 URI, a ``TrainingInput``/``FileSystemInput``, or a dict of
+        channel name -> either. ``job_name`` defaults to ``<base>-<timestamp>``.
+        """
+        if logs not in ("All", "None", "Training", "Rules", True, False, None):
+            raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        request = self.prepare_training_job(inputs, job_name, experiment_config)
+        self.latest_training_job = TrainingJob.start_new(self.sagemaker_session, request)
         if wait:
             self.latest_training_job.wait(logs=logs)
 

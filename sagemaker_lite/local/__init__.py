@@ -18,11 +18,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import LocalSageMakerClient as LocalSageMakerClient
-    from .logs import LocalLogsClient as LocalLogsClient
+    from .api.logs import LocalLogsClient as LocalLogsClient
+    from .api.training import LocalSageMakerClient as LocalSageMakerClient
     from .session import LocalSession as LocalSession
 
-_LAZY = {"LocalSession": "session", "LocalSageMakerClient": "client", "LocalLogsClient": "logs"}
+_LAZY = {"LocalSession": "session", "LocalSageMakerClient": "api.training", "LocalLogsClient": "api.logs"}
 __all__ = sorted(_LAZY)
 
 

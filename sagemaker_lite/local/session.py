@@ -108,7 +108,7 @@ class LocalSession(Session):
             client = self._clients.get(service)
             if client is None:
                 if service == "sagemaker":
-                    from .client import LocalSageMakerClient
+                    from .api.training import LocalSageMakerClient
 
                     client = LocalSageMakerClient(
                         root=self.root,
@@ -117,11 +117,11 @@ class LocalSession(Session):
                         stop_timeout=self.stop_timeout,
                     )
                 elif service == "sagemaker-runtime":
-                    from .runtime import LocalRuntimeClient
+                    from .api.runtime import LocalRuntimeClient
 
                     client = LocalRuntimeClient(root=self.root, region_name=self.region_name)
                 else:
-                    from .logs import LocalLogsClient
+                    from .api.logs import LocalLogsClient
 
                     client = LocalLogsClient(self.root, region_name=self.region_name)
                 self._clients[service] = client

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sagemaker_lite.local import LocalSession, contract
-from sagemaker_lite.local.channels import ChannelSpec, Materialized, host_files, relative_key
-from sagemaker_lite.local.client import LocalSageMakerClient
-from sagemaker_lite.local.logs import LocalLogsClient
+from sagemaker_lite.local import LocalSession
+from sagemaker_lite.local.api.logs import LocalLogsClient
+from sagemaker_lite.local.api.training import LocalSageMakerClient
+from sagemaker_lite.local.training import contract
+from sagemaker_lite.local.training.channels import ChannelSpec, Materialized, host_files, relative_key
 
 pytestmark = pytest.mark.local
 
@@ -119,7 +120,7 @@ def test_local_session_needs_no_aws_configuration(tmp_path: Path, monkeypatch: p
 def test_importing_local_mode_does_nothing(tmp_path: Path) -> None:
     code = (
         "import sys, threading, os\n"
-        "import sagemaker_lite.local, sagemaker_lite.local.client, sagemaker_lite.local.session\n"
+        "import sagemaker_lite.local, sagemaker_lite.local.api.training, sagemaker_lite.local.session\n"
         "print(json.dumps({'boto3': 'boto3' in sys.modules, 'threads': threading.active_count(),"
         " 'root': os.path.exists(os.environ['SAGEMAKER_LITE_LOCAL_ROOT'])}))\n"
     )

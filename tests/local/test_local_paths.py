@@ -11,7 +11,7 @@ from local_helpers import training_request, wait_for, write_code
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
 from sagemaker_lite.local import LocalSageMakerClient, LocalSession
-from sagemaker_lite.local.contract import container_path
+from sagemaker_lite.local.training.contract import container_path
 
 pytestmark = pytest.mark.local
 

@@ -11,7 +11,7 @@ import pytest
 from local_helpers import fifos_under, file_channel, job_logs, training_request, wait_for, write_code
 
 from sagemaker_lite.local import LocalSageMakerClient
-from sagemaker_lite.local.pipes import PipeChannel
+from sagemaker_lite.local.training.pipes import PipeChannel
 
 pytestmark = pytest.mark.local
 
@@ -160,7 +160,7 @@ def test_pipe_channel_serves_concurrent_epochs(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("zero_copy", [True, False], ids=["sendfile", "read-write"])
 def test_send_file_both_paths(tmp_path: Path, zero_copy: bool) -> None:
-    from sagemaker_lite.local.pipes import enlarge_pipe, send_file
+    from sagemaker_lite.local.training.pipes import enlarge_pipe, send_file
 
     payload = os.urandom(300_000)
     (tmp_path / "f").write_bytes(payload)

@@ -1,6 +1,6 @@
 """The local endpoint server under hostile clients (issue 11, item 10).
 
-The real server process (``python -m sagemaker_lite.local.server``) with an echo runtime
+The real server process (``python -m sagemaker_lite.local.serving.server``) with an echo runtime
 (tests/support/echo_runtime.py): idle connections cannot make it grow a thread each
 forever, and malformed framing is answered ``400``, not dropped.
 """
@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from sagemaker_lite.local.server import MAX_CONNECTIONS
+from sagemaker_lite.local.serving.server import MAX_CONNECTIONS
 
 pytestmark = pytest.mark.local
 
@@ -71,7 +70,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     port_file = tmp_path / "port"
     process = subprocess.Popen(
         [
-            *(sys.executable, "-m", "sagemaker_lite.local.server", "--model-dir", str(tmp_path)),
+            *(sys.executable, "-m", "sagemaker_lite.local.serving.server", "--model-dir", str(tmp_path)),
             *("--port-file", str(port_file), "--loader", "support.echo_runtime:load", *extra),
         ],
         env=env,

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from sagemaker_lite.errors import LocalModeError
 from sagemaker_lite.local import LocalSageMakerClient, LocalSession
-from sagemaker_lite.local.hosting import is_tensorflow_serving_image
+from sagemaker_lite.local.api.hosting import is_tensorflow_serving_image
 from sagemaker_lite.model import Model
 from sagemaker_lite.session import Session
 

@@ -1,6 +1,6 @@
 """A serving runtime for server tests: answers every request with what it received.
 
-``python -m sagemaker_lite.local.server --loader support.echo_runtime:load ...`` (with
+``python -m sagemaker_lite.local.serving.server --loader support.echo_runtime:load ...`` (with
 ``tests/`` on ``PYTHONPATH``): the real server process, the real HTTP stack, a runtime
 whose answer shows exactly which bytes the server parsed as the body.
 """

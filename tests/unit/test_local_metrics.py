@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sagemaker_lite.local.metrics import compile_definitions, final_metrics, last_values
+from sagemaker_lite.local.training.metrics import compile_definitions, final_metrics, last_values
 
 WHEN = datetime(2026, 1, 2, tzinfo=timezone.utc)
 AUC = {"Name": "validation:auc", "Regex": ".*\\[[0-9]+\\].*#011validation-auc:(\\S+)"}

@@ -26,7 +26,7 @@ from sagemaker_lite.local.algorithms.xgboost.data import (
     read_csv,
 )
 from sagemaker_lite.local.algorithms.xgboost.hyperparameters import AlgorithmUserError, validate
-from sagemaker_lite.local.metrics import final_metrics
+from sagemaker_lite.local.training.metrics import final_metrics
 
 OFFICIAL_PYTHON = (
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")

@@ -29,8 +29,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
-from ..artifacts import JobSetupError
-from ..venvs import ensure_venv
+from ..training.artifacts import JobSetupError
+from ..training.venvs import ensure_venv
 
 POLICY_ENV = "SAGEMAKER_LITE_ALGORITHM_PACKAGES"
 CACHE_ENV = "SAGEMAKER_LITE_ALGORITHM_CACHE"

@@ -3,7 +3,7 @@
 Loaded in the endpoint's server process (see ``runtimes.py``)::
 
     GET  /ping                                              200 once the models are loaded
-    POST /invocations                                       see ``local/invocations.py``
+    POST /invocations                                       see ``serving/invocations.py``
     GET  /v1/models/<name>[/versions/<v>]                   model status
     GET  /v1/models/<name>[/versions/<v>]/metadata          signature defs
     POST /v1/models/<name>[/versions/<v>]:predict|classify|regress
@@ -24,9 +24,9 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ..invocations import Invocations, load_handlers
-from ..tfs_models import DEFAULT_MODEL_ENV, ModelLayoutError, default_model, find_models
+from .invocations import Invocations, load_handlers
 from .runtimes import LoadOptions, Reply, StartupError
+from .tfs_models import DEFAULT_MODEL_ENV, ModelLayoutError, default_model, find_models
 
 LOGGER = logging.getLogger("sagemaker_lite.local.server")
 TENSORFLOW_MISSING = (
@@ -58,7 +58,7 @@ class TensorFlowServing:
         if route is None:
             return _json(404, {"error": f"Malformed request: {method} {path}"})
         name, version, tail = route.group("name"), route.group("version"), route.group("tail") or ""
-        from ..tfs import TFSError, error_body
+        from .tfs import TFSError, error_body
 
         try:
             if method == "GET" and tail == "":
@@ -99,7 +99,7 @@ def load(options: LoadOptions) -> TensorFlowServing:
         handler = load_handlers(options.code_dir)
     except Exception as exc:
         raise StartupError(f"inference.py: {type(exc).__name__}: {exc}") from exc
-    from ..tfs import ModelServer
+    from .tfs import ModelServer
 
     for name, versions in models.items():
         LOGGER.info("loading model %r versions %s", name, sorted(versions))

@@ -6,7 +6,7 @@ variant's ``VariantServer`` then works in its own thread::
     Creating: stage the model (file:// tarball extracted safely, file:// directory served in
               place, s3:// downloaded through the session's S3 client), install
               code/requirements.txt into a cached venv (when there is a code/inference.py),
-              start ``python -m sagemaker_lite.local.server`` in its own process group, wait
+              start ``python -m sagemaker_lite.local.serving.server`` in its own process group, wait
               for its port file and a 200 from /ping
       -> InService once every variant answers
       -> Failed (FailureReason: what failed and the log's last lines) if any variant cannot
@@ -34,13 +34,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .artifacts import JobSetupError, local_path, safe_extract, split_s3
-from .processes import HostProcess, registry
-from .store import private_dir
+from ..processes import HostProcess, registry
+from ..store import private_dir
+from ..training.artifacts import JobSetupError, local_path, safe_extract, split_s3
 
 DEFAULT_STARTUP_TIMEOUT = 600.0
 MAX_FAILURE_REASON = 1024
-PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
 
 
 def now() -> datetime:
@@ -160,7 +160,7 @@ class VariantServer:
         return stage_model(submit, self.directory / "code", self.s3_factory, self.log_path)
 
     def _argv_and_env(self, model_dir: Path) -> tuple[list[str], dict[str, str]]:
-        from .serving.runtimes import runtime_for
+        from .runtimes import runtime_for
 
         runtime = runtime_for(self.container)
         python = sys.executable
@@ -170,7 +170,7 @@ class VariantServer:
         code = self._code_dir(model_dir)
         wants_requirements = (code / "inference.py").is_file() or not runtime.requirements_need_inference_script
         if wants_requirements and (code / "requirements.txt").is_file() and not (code / "lib").is_dir():
-            from .venvs import ensure_venv
+            from ..training.venvs import ensure_venv
 
             with open(self.log_path, "ab", buffering=0) as log:
                 python = str(ensure_venv(code / "requirements.txt", self.venvs_dir, log))
@@ -181,7 +181,7 @@ class VariantServer:
         if self.variant.get("InstanceType") != "local_gpu":
             env.setdefault("CUDA_VISIBLE_DEVICES", "")  # like a container started without --gpus
         port_file = self.directory / "port"
-        argv = [python, "-m", "sagemaker_lite.local.server", "--model-dir", str(model_dir)]
+        argv = [python, "-m", "sagemaker_lite.local.serving.server", "--model-dir", str(model_dir)]
         argv += ["--code-dir", str(code), "--loader", runtime.loader]
         argv += ["--port-file", str(port_file), "--failure-file", str(self.directory / "failure")]
         return argv, env

@@ -1,6 +1,6 @@
 """The local endpoint's server process: HTTP on 127.0.0.1 in front of one serving runtime.
 
-    python -m sagemaker_lite.local.server --model-dir <extracted model.tar.gz> --port-file <path>
+    python -m sagemaker_lite.local.serving.server --model-dir <extracted model.tar.gz> --port-file <path>
         [--loader sagemaker_lite.local.serving.handlers:load_pytorch] [--code-dir <code>]
 
 ``LocalSageMakerClient.create_endpoint`` starts one of these per production variant (in
@@ -39,7 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .serving.runtimes import LoadOptions, Reply, Served, StartupError, import_loader
+from .runtimes import LoadOptions, Reply, Served, StartupError, import_loader
 
 LOGGER = logging.getLogger("sagemaker_lite.local.server")
 HOST = "127.0.0.1"
@@ -229,7 +229,7 @@ def _fatal(message: str, failure_file: Path | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sagemaker_lite.local.server")
+    parser = argparse.ArgumentParser(prog="python -m sagemaker_lite.local.serving.server")
     parser.add_argument("--model-dir", required=True, type=Path)
     parser.add_argument("--code-dir", type=Path, help="the inference code (default: <model-dir>/code)")
     parser.add_argument("--loader", default=DEFAULT_LOADER, help="the runtime's 'module:function'")

@@ -1,6 +1,6 @@
 """Which SavedModels a model artifact holds, named and versioned as TensorFlow Serving names them.
 
-    from sagemaker_lite.local.tfs_models import find_models
+    from sagemaker_lite.local.serving.tfs_models import find_models
     find_models(Path("model"))      # {"model": {1: Path("model/1"), 2: Path("model/2")}}
 
 Pure and stdlib-only: the local SageMaker client checks an artifact with it before it

@@ -30,8 +30,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from ..store import DEFAULT_REGION, LOCAL_ACCOUNT, default_root
 from .hosting import hosting_state
-from .store import DEFAULT_REGION, LOCAL_ACCOUNT, default_root
 
 INVOCATION_TIMEOUT = 60.0
 _FORWARDED = (("Accept", "Accept"), ("CustomAttributes", "X-Amzn-SageMaker-Custom-Attributes"))

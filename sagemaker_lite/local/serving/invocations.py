@@ -1,6 +1,6 @@
 """SageMaker's ``/ping`` and ``/invocations`` in front of TensorFlow Serving, as the TFS container does them.
 
-    from sagemaker_lite.local.invocations import Invocations
+    from sagemaker_lite.local.serving.invocations import Invocations
     invocations = Invocations(model_server, default_model="model", port=8080, code_dir=Path("model/code"))
     status, content_type, body = invocations.invoke(b"1.0,2.0", {"content-type": "text/csv"})
 

@@ -1,6 +1,6 @@
 """TensorFlow Serving's REST API, answered by TensorFlow itself (no ``tensorflow_model_server``).
 
-    from sagemaker_lite.local.tfs import ModelServer
+    from sagemaker_lite.local.serving.tfs import ModelServer
     server = ModelServer(find_models(Path("model")))        # loads each model's highest version
     status, body = server.call("predict", "model", None, b'{"instances": [[1.0, 2.0]]}')
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import LocalModeError
-from .endpoint import LocalEndpoint, now
-from .store import LOCAL_ACCOUNT, client_error, private_dir
+from ...errors import LocalModeError
+from ..serving.endpoint import LocalEndpoint, now
+from ..store import LOCAL_ACCOUNT, client_error, private_dir
 
 
 class _Hosting:
@@ -56,13 +56,13 @@ def _arn(region: str, kind: str, name: str) -> str:
 
 
 def _metadata() -> dict[str, Any]:
-    from .client import _metadata as metadata
+    from .training import _metadata as metadata
 
     return metadata()
 
 
 def _validate(operation: str, params: dict[str, Any]) -> None:
-    from .client import validate_parameters
+    from .training import validate_parameters
 
     validate_parameters(operation, params)
 
@@ -76,7 +76,7 @@ def _exists(kind: str, arn: str, operation: str) -> Exception:
 
 
 def is_tensorflow_serving_image(image: str) -> bool:
-    from .serving.runtimes import runtime_for
+    from ..serving.runtimes import runtime_for
 
     try:
         return runtime_for({"Image": image}).name == "tensorflow-serving"
@@ -90,7 +90,7 @@ def _container(model: dict[str, Any]) -> dict[str, Any]:
 
 def _check_servable(name: str, model: dict[str, Any]) -> None:
     """``LocalModeError`` at once for what a local endpoint cannot serve (before anything is created)."""
-    from .serving.runtimes import runtime_for
+    from ..serving.runtimes import runtime_for
 
     try:
         runtime = runtime_for(_container(model))
@@ -136,7 +136,7 @@ class LocalHostingMixin:
     # --- models ---------------------------------------------------------------------------------
 
     def create_model(self, **request: Any) -> dict[str, Any]:
-        from .client import PLACEHOLDER_ROLE
+        from .training import PLACEHOLDER_ROLE
 
         _validate("CreateModel", {**request, "ExecutionRoleArn": request.get("ExecutionRoleArn") or PLACEHOLDER_ROLE})
         name = request["ModelName"]

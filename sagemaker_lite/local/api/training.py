@@ -31,11 +31,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ..errors import LocalModeError, ValidationError
-from . import contract
-from .hosting import LocalHostingMixin
-from .job import TERMINAL, LocalTrainingJob
-from .store import (
+from ...errors import LocalModeError, ValidationError
+from ..store import (
     DEFAULT_REGION,
     client_error,
     default_root,
@@ -44,6 +41,9 @@ from .store import (
     read_record,
     recover_orphans,
 )
+from ..training import contract
+from ..training.job import TERMINAL, LocalTrainingJob
+from .hosting import LocalHostingMixin
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
@@ -205,12 +205,12 @@ class LocalSageMakerClient(LocalHostingMixin):
         algorithm = None
         environment = request.get("Environment") or {}
         if contract.entry_point(request.get("HyperParameters") or {}, environment) is None:
-            from . import algorithms
+            from .. import algorithms
 
             image = str(request["AlgorithmSpecification"].get("TrainingImage"))
             algorithm = algorithms.for_image(image)
             if algorithm is None:
-                from .docker import require_engine
+                from ..training.docker import require_engine
 
                 docker_cli = require_engine(image)
             elif algorithm.missing():

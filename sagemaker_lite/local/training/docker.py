@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..errors import LocalModeError
+from ...errors import LocalModeError
 
 
 def docker_engine(timeout: float = 15.0) -> tuple[str | None, str]:
@@ -45,7 +45,7 @@ def require_engine(image: str) -> str:
     cli, reason = docker_engine()
     if cli is not None:
         return cli
-    from . import algorithms
+    from .. import algorithms
 
     if algorithms.builtin_name(image) is not None:
         raise LocalModeError(algorithms.refusal(image, reason))

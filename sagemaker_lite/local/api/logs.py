@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .store import client_error, jobs_dir
+from ..store import client_error, jobs_dir
 
 TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 MAX_BYTES_PER_CALL = 1 << 20

@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..processes import HostProcess
 from . import contract
 from .hosts import HostPlan, docker_environment, script_command, script_environment
-from .processes import HostProcess
 
 #: the directory holding the sagemaker_lite package (a built-in algorithm's module runs from it)
-PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
 
 
 def script_process(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
@@ -237,16 +238,34 @@ def _same_endpoint(client: Any, request: Mapping[str, Any]) -> bool:
     return bool(existing.get("EndpointConfigName") == request["EndpointConfigName"])
 
 
+def put_file(sagemaker_session: Any, source: IO[bytes], destination: str, kms_key: str | None = None) -> str:
+    """Store a local file object at ``destination`` (``s3://`` with s3transfer, or ``file://``)."""
+    if destination.startswith("file://"):
+        path = destination[len("file://") :]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".partial", "wb") as target:
+            shutil.copyfileobj(source, target)
+        os.replace(path + ".partial", path)
+        return destination
+    from .session import split_s3_uri
+
+    bucket, key = split_s3_uri(destination, "destination")
+    extra = {"ServerSideEncryption": "aws:kms"}  # as the official SDK uploads it
+    if kms_key:
+        extra["SSEKMSKeyId"] = kms_key
+    sagemaker_session.s3_client.upload_fileobj(source, bucket, key, ExtraArgs=extra)
+    return destination
+
+
 def upload_repacked_model(
     sagemaker_session: Any,
     model_data: str,
     code_files: Mapping[str, str],
+    destination: str,
     *,
-    bucket: str,
-    key: str,
     kms_key: str | None = None,
 ) -> str:
-    """Repack ``model_data`` (s3:// or file://) with ``code/`` and upload it; returns the new URI.
+    """Repack ``model_data`` (s3:// or file://) with ``code/`` and store it at ``destination``; returns it.
 
     The archive streams from the S3 body (or the local file) through ``archives.repack_model``
     into a temporary file, which is uploaded with s3transfer (multipart when large): memory
@@ -255,7 +274,6 @@ def upload_repacked_model(
     from .archives import repack_model
     from .session import split_s3_uri
 
-    s3 = sagemaker_session.s3_client
     with tempfile.TemporaryFile(prefix="model-repack-") as output:
         if model_data.startswith("file://"):
             local = model_data[len("file://") :]
@@ -264,14 +282,10 @@ def upload_repacked_model(
             repack_model(local, output, code_files=code_files)
         else:
             source_bucket, source_key = split_s3_uri(model_data, "model_data")
-            body = s3.get_object(Bucket=source_bucket, Key=source_key)["Body"]
+            body = sagemaker_session.s3_client.get_object(Bucket=source_bucket, Key=source_key)["Body"]
             try:
                 repack_model(body, output, code_files=code_files)
             finally:
                 body.close()
         output.seek(0)
-        extra = {"ServerSideEncryption": "aws:kms"}  # as the official SDK uploads it
-        if kms_key:
-            extra["SSEKMSKeyId"] = kms_key
-        s3.upload_fileobj(output, bucket, key, ExtraArgs=extra)
-    return f"s3://{bucket}/{key}"
+        return put_file(sagemaker_session, output, destination, kms_key)

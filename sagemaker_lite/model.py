@@ -319,9 +319,7 @@ class Model(ConfigBacked):
 
         # --- from here on, calls ---
         role_arn = session.expand_role(self._config.role) if self._config.role else ""
-        model_data = self._config.model_data
-        if code_files:
-            model_data = self._repack_and_upload(session, model_name, code_files)
+        model_data = self._stage_code(session, model_name, code_files) or self._config.model_data
         capture_default = None
         if deploy.data_capture_config is not None and not deploy.data_capture_config.destination_s3_uri:
             capture_default = f"{session.default_output_prefix()}/model-monitor/data-capture"
@@ -409,22 +407,28 @@ class Model(ConfigBacked):
 
     # --- inference code ----------------------------------------------------------------
 
-    def _repack_destination(self, session: Any, model_name: str) -> tuple[str, str]:
-        if self._config.code_location:
-            from .session import split_s3_uri
+    def _stage_code(self, session: Any, model_name: str, code_files: Mapping[str, str]) -> str | None:
+        """Put the inference code where the container finds it; returns the model data to serve.
 
-            bucket, prefix = split_s3_uri(self._config.code_location, "code_location")
-        else:
-            bucket, prefix = session.default_bucket(), session.default_bucket_prefix or ""
-        key = "/".join(part for part in (prefix.strip("/"), model_name, "model.tar.gz") if part)
-        return bucket, key
+        Here: ``model.tar.gz`` repacked with ``code/`` (framework models may upload instead).
+        """
+        if not code_files:
+            return None
+        return self._repack_and_upload(session, model_name, code_files)
+
+    def _code_uri(self, session: Any, model_name: str, filename: str) -> str:
+        """``<code_location or the session's default output prefix>/<model name>/<filename>``.
+
+        Hosted that is the default bucket; a LocalSession's default prefix is a local
+        directory, so local deploys never upload.
+        """
+        base = self._config.code_location or session.default_output_prefix()
+        return f"{base.rstrip('/')}/{model_name}/{filename}"
 
     def _repack_and_upload(self, session: Any, model_name: str, code_files: Mapping[str, str]) -> str:
-        bucket, key = self._repack_destination(session, model_name)
+        destination = self._code_uri(session, model_name, "model.tar.gz")
         source = self._config.model_data or ""
-        uri = upload_repacked_model(
-            session, source, code_files, bucket=bucket, key=key, kms_key=self._config.model_kms_key
-        )
+        uri = upload_repacked_model(session, source, code_files, destination, kms_key=self._config.model_kms_key)
         self.__dict__["repacked_model_data"] = uri
         return uri
 

@@ -26,6 +26,7 @@ __all__ = [
     "IdentitySerializer",
     "JSONLinesSerializer",
     "JSONSerializer",
+    "LibSVMSerializer",
     "NumpySerializer",
     "SimpleBaseSerializer",
     "StringSerializer",
@@ -201,6 +202,20 @@ class StringSerializer(SimpleBaseSerializer):
         if isinstance(data, str):
             return data
         raise _reject(data, "a str")
+
+
+class LibSVMSerializer(SimpleBaseSerializer):
+    """``text/libsvm``: LibSVM text (``"label idx:value ..."`` lines) as a str or a readable file."""
+
+    def __init__(self, content_type: str = "text/libsvm") -> None:
+        super().__init__(content_type)
+
+    def serialize(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return data
+        if _is_file_like(data):
+            return data.read()
+        raise _reject(data, "a str of LibSVM lines or a readable file")
 
 
 class JSONLinesSerializer(SimpleBaseSerializer):

@@ -47,7 +47,11 @@ DATA_DIR = REPO_ROOT / "tests" / "data" / "official"
 CASES_FILE = DATA_DIR / "cases.json"
 #: Further case files captured when ``--cases`` is not given. Debugger cases live apart because
 #: the generic replay tests build every case of cases.json with plain JSON kwargs.
-EXTRA_CASES_FILES = [DATA_DIR / "debugger_cases.json", DATA_DIR / "processing_cases.json"]
+EXTRA_CASES_FILES = [
+    DATA_DIR / "debugger_cases.json",
+    DATA_DIR / "processing_cases.json",
+    DATA_DIR / "framework_cases.json",
+]
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -324,6 +328,7 @@ class FakeAWS:
         for key, value in req.items():
             if key not in ("Tags", "ExperimentConfig", "TrainingJobName"):
                 desc[key] = copy.deepcopy(value)
+        desc["OutputDataConfig"].setdefault("KmsKeyId", "")  # DescribeTrainingJob always has it
         desc.update(
             {
                 "CreationTime": FIXED_TIME,
@@ -367,6 +372,14 @@ class FakeAWS:
         return desc
 
     # -- SageMaker: hosting -------------------------------------------------------------
+    def _logs_DescribeLogStreams(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"logStreams": []}  # a finished job whose logs were not asked for
+
+    def _sagemaker_ListTags(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params["ResourceArn"].rsplit("/", 1)[-1]
+        job = self.training_jobs.get(name) or {}
+        return {"Tags": copy.deepcopy(job.get("Tags", []))}
+
     def _sagemaker_CreateModel(self, params: dict[str, Any]) -> dict[str, Any]:
         self.models[params["ModelName"]] = copy.deepcopy(params)
         return {"ModelArn": self._arn("model", params["ModelName"])}
@@ -657,10 +670,14 @@ def _resolve(spec: Any) -> Any:
 
 def _classes() -> dict[str, Any]:
     import sagemaker.estimator
+    import sagemaker.huggingface
     import sagemaker.processing
+    import sagemaker.pytorch
     import sagemaker.pytorch.processing
+    import sagemaker.sklearn
     import sagemaker.sklearn.processing
     import sagemaker.tensorflow
+    import sagemaker.xgboost
     import sagemaker.xgboost.processing
 
     return {
@@ -670,10 +687,42 @@ def _classes() -> dict[str, Any]:
         "PyTorchProcessor": sagemaker.pytorch.processing.PyTorchProcessor,
         "XGBoostProcessor": sagemaker.xgboost.processing.XGBoostProcessor,
         "Estimator": sagemaker.estimator.Estimator,
+        "PyTorch": sagemaker.pytorch.PyTorch,
+        "PyTorchModel": sagemaker.pytorch.PyTorchModel,
+        "SKLearn": sagemaker.sklearn.SKLearn,
+        "SKLearnModel": sagemaker.sklearn.SKLearnModel,
+        "XGBoost": sagemaker.xgboost.XGBoost,
+        "XGBoostModel": sagemaker.xgboost.XGBoostModel,
+        "HuggingFace": sagemaker.huggingface.HuggingFace,
+        "HuggingFaceModel": sagemaker.huggingface.HuggingFaceModel,
         "TensorFlow": sagemaker.tensorflow.TensorFlow,
         "TensorFlowModel": sagemaker.tensorflow.TensorFlowModel,
         "TensorFlowPredictor": sagemaker.tensorflow.TensorFlowPredictor,
     }
+
+
+ATTACHED_SETTINGS = (
+    "framework_version",
+    "py_version",
+    "transformers_version",
+    "pytorch_version",
+    "tensorflow_version",
+    "entry_point",
+    "source_dir",
+    "distribution",
+    "image_uri",
+    "instance_count",
+    "instance_type",
+    "container_log_level",
+)
+
+
+def _attached_settings(estimator: Any) -> dict[str, Any]:
+    """What ``attach`` recovered: the settings a replay compares, plus the hyperparameters sent next time."""
+    settings = {name: getattr(estimator, name, None) for name in ATTACHED_SETTINGS if hasattr(estimator, name)}
+    settings["hyperparameters"] = estimator.hyperparameters()
+    settings["training_image_uri"] = estimator.training_image_uri()
+    return settings
 
 
 def run_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -696,7 +745,7 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
                 entry["error"] = {"type": type(exc).__name__, "message": str(exc)}
                 traceback.print_exc(file=sys.stderr)
             entry["end_call"] = len(recorder.calls)
-            if name == "predict" and result is not None:
+            if name in ("predict", "attach") and result is not None:
                 entry["result"] = jsonable(result)
             steps.append(entry)
             return result
@@ -712,6 +761,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
                 step("fit", lambda: obj.fit(inputs=_resolve(fit.get("inputs")), wait=False, job_name=fit["job_name"]))
             if "run" in case:  # processors: run without waiting, as fit does
                 step("run", lambda: obj.run(**_resolve({**case["run"], "wait": False, "logs": False})))
+            if case.get("attach"):
+                step("attach", lambda: _attached_settings(cls.attach(case["fit"]["job_name"])))
             predictor = obj
             if "deploy" in case:
                 predictor = step("deploy", lambda: obj.deploy(**case["deploy"]))

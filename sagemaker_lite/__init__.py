@@ -75,6 +75,9 @@ _LAZY: dict[str, str] = {
     "processing": "",
     "network": "",
     "serializers": "",
+    "tuner": "",
+    "parameter": "",
+    "analytics": "",
     "deserializers": "",
 }
 

@@ -43,6 +43,10 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from capture_tuning_cases import TUNING_CLASSES  # noqa: E402
+from capture_tuning_cases import run as run_tuning_case  # noqa: E402
+
 DATA_DIR = REPO_ROOT / "tests" / "data" / "official"
 CASES_FILE = DATA_DIR / "cases.json"
 #: Further case files captured when ``--cases`` is not given. Debugger cases live apart because
@@ -51,6 +55,7 @@ EXTRA_CASES_FILES = [
     DATA_DIR / "debugger_cases.json",
     DATA_DIR / "processing_cases.json",
     DATA_DIR / "framework_cases.json",
+    DATA_DIR / "tuning_cases.json",
 ]
 
 REGION = "us-west-2"
@@ -370,6 +375,14 @@ class FakeAWS:
             }
         )
         return desc
+
+    # -- SageMaker: tuning and transform -------------------------------------------------
+    def _sagemaker_CreateHyperParameterTuningJob(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params["HyperParameterTuningJobName"]
+        return {"HyperParameterTuningJobArn": self._arn("hyper-parameter-tuning-job", name)}
+
+    def _sagemaker_CreateTransformJob(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"TransformJobArn": self._arn("transform-job", params["TransformJobName"])}
 
     # -- SageMaker: hosting -------------------------------------------------------------
     def _logs_DescribeLogStreams(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -750,9 +763,13 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
             steps.append(entry)
             return result
 
-        cls = _classes()[case["class"]]
-        kwargs = _resolve(case.get("kwargs", {}))
-        obj = step("construct", lambda: cls(**kwargs))
+        obj = None
+        if case["class"] in TUNING_CLASSES:  # tuners and transformers: tools/capture_tuning_cases.py
+            run_tuning_case(case, _classes(), step)
+        else:
+            cls = _classes()[case["class"]]
+            kwargs = _resolve(case.get("kwargs", {}))
+            obj = step("construct", lambda: cls(**kwargs))
         if obj is not None:
             if "hyperparameters" in case:
                 step("set_hyperparameters", lambda: obj.set_hyperparameters(**case["hyperparameters"]))

@@ -225,3 +225,17 @@ def test_builtin_metric_definitions_parse_the_containers_lines() -> None:
     )
     assert tuning_metrics()["validation:auc"] == "Maximize" and tuning_metrics()["validation:rmse"] == "Minimize"
     assert json.dumps(metric_definitions())  # plain data, as DescribeTrainingJob shows it
+
+
+def test_serving_runtime_for_builtin_xgboost_models() -> None:
+    from sagemaker_lite.errors import LocalModeError
+    from sagemaker_lite.local.serving.runtimes import runtime_for
+
+    image = image_uris.retrieve("xgboost", "us-west-2", "1.7-1")
+    runtime = runtime_for({"Image": image})
+    assert runtime.name == "xgboost-algorithm" and runtime.interpreter is not None
+    assert runtime.loader == "sagemaker_lite.local.algorithms.xgboost.serve:load"
+    assert runtime_for({"Image": image, "Environment": {"SAGEMAKER_PROGRAM": "inference.py"}}).name == "xgboost-script"
+    assert runtime_for({"Image": image_uris.retrieve("xgboost", "us-west-2", "1")}).name == "xgboost-algorithm"
+    with pytest.raises(LocalModeError, match="the built-in XGBoost algorithm"):
+        runtime_for({"Image": image_uris.retrieve("pca", "us-west-2")})

@@ -256,6 +256,9 @@ def load_boosters(xgb: Any, model_dir: Path, ensemble: bool) -> list[Any]:
 
 def load(options: LoadOptions) -> AlgorithmServer:
     """The runtime's loader (serving/runtimes.py): load the model(s), answer like the container."""
+    # the container serves single-threaded (OMP_NUM_THREADS=1 unless set): one request is small, and
+    # OpenMP threads waiting on a busy machine cost more than they save
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
         import xgboost as xgb
     except ImportError:

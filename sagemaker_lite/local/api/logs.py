@@ -22,6 +22,16 @@ from typing import Any
 from ..store import client_error, jobs_dir
 
 TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+PROCESSING_LOG_GROUP = "/aws/sagemaker/ProcessingJobs"
+
+
+def _group_dirs(root: Path) -> dict[str, Path]:
+    """Log group -> the directory whose ``<job>/logs/*.log`` files are its streams."""
+    from ..processing.job import processing_dir
+
+    return {TRAINING_LOG_GROUP: jobs_dir(root), PROCESSING_LOG_GROUP: processing_dir(root)}
+
+
 MAX_BYTES_PER_CALL = 1 << 20
 MAX_EVENT_BYTES = 256 * 1024
 
@@ -46,12 +56,14 @@ class LocalLogsClient:
         self._root = root
         self.region_name = region_name
 
-    def _check_group(self, group: str, operation: str) -> None:
-        if group != TRAINING_LOG_GROUP:
+    def _check_group(self, group: str, operation: str) -> Path:
+        base = _group_dirs(self._root).get(group)
+        if base is None:
             raise client_error("ResourceNotFoundException", "The specified log group does not exist.", operation)
+        return base
 
-    def _stream_files(self, prefix: str) -> list[tuple[str, Path]]:
-        base = jobs_dir(self._root)
+    def _stream_files(self, prefix: str, base: Path | None = None) -> list[tuple[str, Path]]:
+        base = base if base is not None else jobs_dir(self._root)
         if not base.is_dir():
             return []
         job_part = prefix.split("/", 1)[0]
@@ -79,8 +91,8 @@ class LocalLogsClient:
         limit: int = 50,
         **_ignored: Any,
     ) -> dict[str, Any]:
-        self._check_group(logGroupName, "DescribeLogStreams")
-        streams = self._stream_files(logStreamNamePrefix)
+        base = self._check_group(logGroupName, "DescribeLogStreams")
+        streams = self._stream_files(logStreamNamePrefix, base)
         start = int(nextToken) if nextToken and nextToken.isdigit() else 0
         page = streams[start : start + max(1, min(limit, 50))]
         result: dict[str, Any] = {"logStreams": []}
@@ -90,7 +102,7 @@ class LocalLogsClient:
             entry: dict[str, Any] = {
                 "logStreamName": name,
                 "creationTime": created,
-                "arn": f"arn:aws:logs:{self.region_name}:000000000000:log-group:{TRAINING_LOG_GROUP}:log-stream:{name}",
+                "arn": f"arn:aws:logs:{self.region_name}:000000000000:log-group:{logGroupName}:log-stream:{name}",
                 "storedBytes": 0,
             }
             if info.st_size:
@@ -112,9 +124,9 @@ class LocalLogsClient:
         limit: int = 10000,
         **_ignored: Any,
     ) -> dict[str, Any]:
-        self._check_group(logGroupName, "GetLogEvents")
+        base = self._check_group(logGroupName, "GetLogEvents")
         job, _, stream = logStreamName.partition("/")
-        path = jobs_dir(self._root) / job / "logs" / f"{stream}.log"
+        path = base / job / "logs" / f"{stream}.log"
         if not job or not stream or "/" in stream or not path.is_file():
             raise client_error("ResourceNotFoundException", "The specified log stream does not exist.", "GetLogEvents")
         offset = _offset(nextToken)

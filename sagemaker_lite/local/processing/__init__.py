@@ -1,0 +1,1 @@
+"""Local processing jobs: the container entrypoint run on this machine over staged inputs (job.py)."""

@@ -23,7 +23,7 @@ IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-scikit-learn:1.2
 PREPROCESS_WITH_ARGS = """
 import argparse, csv, json, os, socket
 parser = argparse.ArgumentParser()
-parser.add_argument("--input", default="/opt/ml/processing/input")
+parser.add_argument("--input", default="/opt/ml/processing/input/data")
 parser.add_argument("--train", default="/opt/ml/processing/train")
 parser.add_argument("--test", default="/opt/ml/processing/test")
 parser.add_argument("--split", type=float, default=0.5)
@@ -68,12 +68,21 @@ def test_script_processor_runs_locally_and_delivers_outputs(session: LocalSessio
     out = tmp_path / "out"
     job = processor(session).run(
         code=str(script),
-        inputs=[ProcessingInput(source=str(data), destination="/opt/ml/processing/input")],
+        inputs=[ProcessingInput(source=str(data), destination="/opt/ml/processing/input/data")],
         outputs=[
             ProcessingOutput(source="/opt/ml/processing/train", destination=(out / "train").as_uri()),
             ProcessingOutput(source="/opt/ml/processing/test", output_name="test"),
         ],
-        arguments=["--split", "0.2"],
+        arguments=[
+            "--split",
+            "0.2",
+            "--input",
+            "/opt/ml/processing/input/data",
+            "--train",
+            "/opt/ml/processing/train",
+            "--test",
+            "/opt/ml/processing/test",
+        ],
         job_name="local-prep",
     )
     printed = capsys.readouterr().out
@@ -126,8 +135,7 @@ def test_requirements_install_into_the_job_environment_only(session: LocalSessio
     """pip inside a local job installs into the job's own environment, never the caller's."""
     script = tmp_path / "where.py"
     script.write_text(
-        "import json, sys\n"
-        "print(json.dumps({'prefix': sys.prefix, 'base': sys.base_prefix}), flush=True)\n"
+        "import json, sys\nprint(json.dumps({'prefix': sys.prefix, 'base': sys.base_prefix}), flush=True)\n"
     )
     printed: list[str] = []
     job = processor(session).run(code=str(script), job_name="local-where", wait=False)

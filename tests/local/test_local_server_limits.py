@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from sagemaker_lite.local.serving.server import MAX_CONNECTIONS
 
 pytestmark = pytest.mark.local

@@ -270,20 +270,8 @@ class LocalProcessingJob:
         return [base + arg[len(CONTAINER_BASE) :] if arg.startswith(CONTAINER_BASE + "/") else arg for arg in argv]
 
     def _begin_sandbox(self) -> Any:
-        """The hosts' containers (namespaces), or None after saying in every log why not."""
-        from ..training.sandbox import JobSandbox, SandboxUnavailable, fallback_notice
-
-        try:
-            sandbox = JobSandbox.begin(self.directory / "ns", self.hosts)
-            sandbox.ready()
-            self._sandbox = sandbox
-            return sandbox
-        except SandboxUnavailable as exc:
-            notice = fallback_notice(str(exc))
-            for host in self.hosts:
-                with open(self.log_path(host), "ab") as log:
-                    log.write(f"{notice}\n".encode())
-            return None
+        """The hosts' containers (namespaces) come with the per-host container work; until then, relocation."""
+        return None
 
     def _run_hosts(self) -> tuple[str, str]:
         venv = _job_venv(self.directory / "venv")
@@ -293,7 +281,6 @@ class LocalProcessingJob:
             argv = self._argv(host, sandboxed=sandbox is not None)
             with open(self.log_path(host), "ab") as log:
                 log.write(f"Running the container entrypoint: {' '.join(argv)}\n".encode())
-            launcher = sandbox.launcher(host, self.host_dir(host), "/") if sandbox is not None else None
             processes.append(
                 HostProcess(
                     host,
@@ -301,7 +288,6 @@ class LocalProcessingJob:
                     cwd=self.host_dir(host),
                     env=self._environment(host, venv),
                     log_path=self.log_path(host),
-                    launcher=launcher,
                 )
             )
         with self._lock:

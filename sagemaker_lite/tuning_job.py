@@ -209,7 +209,10 @@ class _Progress:
                 )
                 if better:
                     self.best = (float(value), name)
-            shown = f"{metric.get('MetricName', 'objective')}={value:g}" if value is not None else "no objective"
+            if value is not None:
+                shown = f"{metric.get('MetricName', 'objective')}={value:g}"
+            else:
+                shown = f"no objective ({summary['FailureReason']})" if summary.get("FailureReason") else "no objective"
             best = f"best so far {self.best[0]:g} ({self.best[1]})" if self.best else "no best yet"
             self.out(redact(f"{name}: {summary.get('TrainingJobStatus')}, {shown}; {best}"))
 

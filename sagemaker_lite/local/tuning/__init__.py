@@ -1,0 +1,1 @@
+"""Local hyperparameter tuning: search strategies (search.py) and the tuning-job supervisor (job.py)."""

@@ -43,7 +43,9 @@ class SKLearn(FamilyEstimator):
         py_version: str = "py3",
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("instance_count", 1)  # the official SKLearn fills it in
         super().__init__(entry_point, framework_version, py_version, **kwargs)
+        self._check_instance_type()
 
     def _validate_distribution(self, config: FamilyConfig) -> None:
         raise ValidationError("distribution", config.distribution, "None: scikit-learn trains on one instance")

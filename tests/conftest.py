@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,16 +55,92 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark moto users ``integration``; skip real-AWS tests unless opted in; leave out opt-in tiers.
+
+    The opt-in tiers (``slow`` variants, ``official`` comparisons that run the official SDK
+    for minutes) are *deselected*, not skipped, unless asked for: the run says how many
+    were left out and how to run them (see ``pytest_terminal_summary``), and a skip stays
+    what the skip policy below forbids.
+    """
+    from faults.slow import SLOW_OPT_IN_VAR, slow_enabled
+
     aws_enabled = os.environ.get(AWS_OPT_IN_VAR) == "1"
-    skip_aws = pytest.mark.skip(reason=f"real-AWS test: set {AWS_OPT_IN_VAR}=1 to run it")
+    skip_aws = pytest.mark.skip(reason=f"{AWS_SKIP_PREFIX}: set {AWS_OPT_IN_VAR}=1 to run it")
+    run_slow = slow_enabled(config)
+    run_official = os.environ.get(OFFICIAL_OPT_IN_VAR) == "1"
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if ("moto_server" in fixtures or "moto" in fixtures) and item.get_closest_marker("integration") is None:
             item.add_marker(pytest.mark.integration)
         if item.get_closest_marker("aws") is not None and not aws_enabled:
             item.add_marker(skip_aws)
-        if item.get_closest_marker("official") is not None and os.environ.get(OFFICIAL_OPT_IN_VAR) != "1":
-            item.add_marker(pytest.mark.skip(reason=f"runs the official SDK: set {OFFICIAL_OPT_IN_VAR}=1"))
+        if (item.get_closest_marker("official") is not None and not run_official) or (
+            item.get_closest_marker("slow") is not None and not run_slow
+        ):
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config.stash[_OPT_IN_LEFT_OUT] = (
+            f"{len(left_out)} opt-in tests left out: slow variants ({SLOW_OPT_IN_VAR}=1 or -m slow), "
+            f"official-SDK comparisons ({OFFICIAL_OPT_IN_VAR}=1)"
+        )
+
+
+# --- skip policy: a skipped test is no test; only real-AWS tests may skip ----------------
+
+AWS_SKIP_PREFIX = "real-AWS test"
+_OPT_IN_LEFT_OUT = pytest.StashKey[str]()
+_FORBIDDEN_SKIPS = pytest.StashKey[list[str]]()
+
+
+def _allowed_skip(report: pytest.TestReport) -> bool:
+    """Only a test marked ``aws`` (real AWS, opt-in) may be skipped."""
+    return "aws" in report.keywords
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not _allowed_skip(report):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if hasattr(report, "wasxfail"):
+            reason = f"xfail: {report.wasxfail}"
+        _forbidden.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A whole module skipped at import (``pytest.importorskip``) is as forbidden as a skipped test."""
+    if report.skipped:  # an aws-marked module skips its tests one by one, not at import
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _forbidden.append(f"{report.nodeid}: {reason}")
+
+
+_forbidden: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when anything but a real-AWS test was skipped (a missing dependency hides regressions)."""
+    session.config.stash[_FORBIDDEN_SKIPS] = list(_forbidden)
+    if _forbidden and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    forbidden = config.stash.get(_FORBIDDEN_SKIPS, [])
+    if forbidden:
+        terminalreporter.section("skip policy: FAILED", red=True)
+        terminalreporter.line(
+            f"{len(forbidden)} tests were skipped for a reason other than needing real AWS; install what they "
+            "need (.ci/run installs every test dependency) or fix them:"
+        )
+        for line in forbidden:
+            terminalreporter.line(f"  {line}")
+    left_out = config.stash.get(_OPT_IN_LEFT_OUT, "")
+    if left_out:
+        terminalreporter.line(left_out)
 
 
 @pytest.fixture(autouse=True)

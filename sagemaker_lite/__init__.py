@@ -76,6 +76,7 @@ _LAZY: dict[str, str] = {
     "network": "",
     "serializers": "",
     "tuner": "",
+    "transformer": "",
     "parameter": "",
     "analytics": "",
     "deserializers": "",

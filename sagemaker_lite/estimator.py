@@ -420,6 +420,16 @@ class EstimatorBase(ConfigBacked):
             **kwargs,
         )
 
+    def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:
+        """A ``Transformer`` for the trained model: ``est.transformer(1, "ml.m5.large").transform(data)``.
+
+        Creates the SageMaker model (not an endpoint) first; takes ``Transformer``'s keyword
+        arguments plus ``model_name``, ``role``, ``vpc_config_override``, ``enable_network_isolation``.
+        """
+        from .transformer import transformer_for_estimator
+
+        return transformer_for_estimator(self, instance_count, instance_type, **kwargs)
+
     def deploy(
         self,
         initial_instance_count: int | None = None,

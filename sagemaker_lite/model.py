@@ -434,6 +434,12 @@ class Model(ConfigBacked):
 
     # --- clean-up -----------------------------------------------------------------------
 
+    def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:
+        """A ``Transformer`` over this model (created in SageMaker first): ``model.transformer(1, "ml.m5.large")``."""
+        from .transformer import transformer_for_model
+
+        return transformer_for_model(self, instance_count, instance_type, **kwargs)
+
     def delete_model(self) -> None:
         """DeleteModel for this model (after ``deploy``, or when constructed with ``name``)."""
         if not self._config.name:

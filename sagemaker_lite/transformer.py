@@ -1,0 +1,474 @@
+"""Transformer: score a dataset in S3 with a model, as a batch transform job.
+
+    from sagemaker_lite.transformer import Transformer
+
+    transformer = Transformer("my-model", 1, "ml.m5.large", strategy="MultiRecord", assemble_with="Line",
+                              output_path="s3://bucket/scores")
+    transformer.transform("s3://bucket/batch", content_type="text/csv", split_type="Line")
+    # or straight from a trained estimator / a Model:
+    est.transformer(1, "ml.m5.large").transform("s3://bucket/batch", content_type="text/csv")
+
+Arguments are checked before anything is created (``ValidationError`` naming the argument);
+the CreateTransformJob request is built by a pure function and equals the official SDK's
+for the same inputs. ``wait()`` polls DescribeTransformJob on a backoff schedule; Ctrl-C
+leaves the job running and prints how to attach.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from . import _validation as v
+from ._retry import DEFAULT_POLLING
+from .errors import UnexpectedStatusError, ValidationError
+from .naming import name_from_base
+
+STRATEGIES = ("MultiRecord", "SingleRecord")
+ASSEMBLE_WITH = ("Line", "None")
+DATA_TYPES = ("S3Prefix", "ManifestFile", "AugmentedManifestFile")
+SPLIT_TYPES = ("None", "Line", "RecordIO", "TFRecord")
+COMPRESSION_TYPES = ("None", "Gzip")
+JOIN_SOURCES = ("Input", "None")
+TERMINAL = ("Completed", "Failed", "Stopped")
+
+
+class TransformJobFailedError(UnexpectedStatusError):
+    """A transform job ended Failed; ``failure_reason`` says why."""
+
+    def __init__(self, job_name: str, failure_reason: str) -> None:
+        self.job_name = job_name
+        self.failure_reason = failure_reason
+        super().__init__(
+            f"Transform job {job_name} failed: {failure_reason}",
+            resource_name=job_name,
+            status="Failed",
+            allowed_statuses=("Completed",),
+        )
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise ValidationError(name, value, "one of " + ", ".join(repr(a) for a in allowed))
+
+
+def _positive(name: str, value: Any, high: int | None = None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "max_payload" else 1):
+        raise ValidationError(name, value, "a positive integer")
+    if high is not None and value > high:
+        raise ValidationError(name, value, f"an integer <= {high}")
+
+
+def build_transform_request(
+    *,
+    job_name: str,
+    model_name: str,
+    data: str,
+    data_type: str,
+    content_type: str | None,
+    compression_type: str | None,
+    split_type: str | None,
+    output_path: str,
+    output_kms_key: str | None,
+    assemble_with: str | None,
+    accept: str | None,
+    instance_count: int,
+    instance_type: str,
+    volume_kms_key: str | None,
+    strategy: str | None,
+    max_concurrent_transforms: int | None,
+    max_payload: int | None,
+    env: Mapping[str, str] | None,
+    tags: list[dict[str, str]] | None,
+    input_filter: str | None,
+    output_filter: str | None,
+    join_source: str | None,
+    model_client_config: Mapping[str, Any] | None = None,
+    experiment_config: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """PURE: the CreateTransformJob request (``client.create_transform_job(**request)``)."""
+    transform_input: dict[str, Any] = {"DataSource": {"S3DataSource": {"S3DataType": data_type, "S3Uri": data}}}
+    if content_type is not None:
+        transform_input["ContentType"] = content_type
+    if compression_type is not None:
+        transform_input["CompressionType"] = compression_type
+    if split_type is not None:
+        transform_input["SplitType"] = split_type
+    output: dict[str, Any] = {"S3OutputPath": output_path}
+    if output_kms_key is not None:
+        output["KmsKeyId"] = output_kms_key
+    if assemble_with is not None:
+        output["AssembleWith"] = assemble_with
+    if accept is not None:
+        output["Accept"] = accept
+    resources: dict[str, Any] = {"InstanceCount": instance_count, "InstanceType": instance_type}
+    if volume_kms_key is not None:
+        resources["VolumeKmsKeyId"] = volume_kms_key
+    request: dict[str, Any] = {
+        "TransformJobName": job_name,
+        "ModelName": model_name,
+        "TransformInput": transform_input,
+        "TransformOutput": output,
+        "TransformResources": resources,
+    }
+    if strategy is not None:
+        request["BatchStrategy"] = strategy
+    if max_concurrent_transforms is not None:
+        request["MaxConcurrentTransforms"] = max_concurrent_transforms
+    if max_payload is not None:
+        request["MaxPayloadInMB"] = max_payload
+    if env:
+        request["Environment"] = dict(env)
+    if tags:
+        request["Tags"] = [dict(t) for t in tags]
+    processing = {
+        key: value
+        for key, value in (("InputFilter", input_filter), ("OutputFilter", output_filter), ("JoinSource", join_source))
+        if value is not None
+    }
+    if processing:
+        request["DataProcessing"] = processing
+    if model_client_config:
+        request["ModelClientConfig"] = dict(model_client_config)
+    if experiment_config:
+        request["ExperimentConfig"] = dict(experiment_config)
+    return request
+
+
+class Transformer:
+    """Batch transform jobs for one model (see the module docstring)."""
+
+    JOB_CLASS_NAME = "transform-job"
+
+    def __init__(
+        self,
+        model_name: str,
+        instance_count: int,
+        instance_type: str,
+        strategy: str | None = None,
+        assemble_with: str | None = None,
+        output_path: str | None = None,
+        output_kms_key: str | None = None,
+        accept: str | None = None,
+        max_concurrent_transforms: int | None = None,
+        max_payload: int | None = None,
+        tags: Any = None,
+        env: Mapping[str, str] | None = None,
+        base_transform_job_name: str | None = None,
+        sagemaker_session: Any = None,
+        volume_kms_key: str | None = None,
+    ) -> None:
+        if not isinstance(model_name, str) or not model_name:
+            raise ValidationError("model_name", model_name, "the name of a SageMaker model")
+        _positive("instance_count", instance_count)
+        v.check_instance_type("instance_type", instance_type)
+        _choice("strategy", strategy, STRATEGIES)
+        _choice("assemble_with", assemble_with, ASSEMBLE_WITH)
+        if output_path is not None:
+            v.check_s3_uri("output_path", output_path, allow_file=True)
+        _positive("max_concurrent_transforms", max_concurrent_transforms)
+        _positive("max_payload", max_payload, 100)
+        if env is not None and (
+            not isinstance(env, Mapping) or not all(isinstance(k, str) and isinstance(x, str) for k, x in env.items())
+        ):
+            raise ValidationError("env", env, "a dict of str -> str")
+        self.model_name = model_name
+        self.instance_count = instance_count
+        self.instance_type = instance_type
+        self.strategy = strategy
+        self.assemble_with = assemble_with
+        self.output_path = output_path
+        self.output_kms_key = output_kms_key
+        self.accept = accept
+        self.max_concurrent_transforms = max_concurrent_transforms
+        self.max_payload = max_payload
+        self.tags = v.normalize_tags(tags)
+        self.env = dict(env) if env else None
+        self.base_transform_job_name = base_transform_job_name
+        self.volume_kms_key = volume_kms_key
+        self._session = sagemaker_session
+        self._current_job_name: str | None = None
+        self.latest_transform_job: TransformJob | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Transformer(model_name={self.model_name!r}, instance_count={self.instance_count}, "
+            f"instance_type={self.instance_type!r})"
+        )
+
+    @property
+    def sagemaker_session(self) -> Any:
+        if self._session is None:
+            if v.is_local_instance_type(self.instance_type):
+                from .local import LocalSession
+
+                self._session = LocalSession()
+            else:
+                from .session import Session
+
+                self._session = Session()
+        return self._session
+
+    def prepare_transform_job(
+        self,
+        data: str,
+        data_type: str = "S3Prefix",
+        content_type: str | None = None,
+        compression_type: str | None = None,
+        split_type: str | None = None,
+        job_name: str | None = None,
+        input_filter: str | None = None,
+        output_filter: str | None = None,
+        join_source: str | None = None,
+        experiment_config: Mapping[str, str] | None = None,
+        model_client_config: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The CreateTransformJob request ``transform`` would send (nothing is created)."""
+        v.check_s3_uri("data", data, allow_file=True)
+        _choice("data_type", data_type, DATA_TYPES)
+        _choice("compression_type", compression_type, COMPRESSION_TYPES)
+        _choice("split_type", split_type, SPLIT_TYPES)
+        _choice("join_source", join_source, JOIN_SOURCES)
+        for name, value in (("input_filter", input_filter), ("output_filter", output_filter)):
+            if value is not None and (not isinstance(value, str) or not value.startswith("$")):
+                raise ValidationError(name, value, "a JSONPath expression starting with '$'")
+        if job_name is not None:
+            v.check_job_name("job_name", job_name)
+        name = job_name or name_from_base(self.base_transform_job_name or self.model_name)
+        output_path = self.output_path
+        if output_path is None:
+            output_path = f"{self.sagemaker_session.default_output_prefix()}/{name}"
+        return build_transform_request(
+            job_name=name,
+            model_name=self.model_name,
+            data=data,
+            data_type=data_type,
+            content_type=content_type,
+            compression_type=compression_type,
+            split_type=split_type,
+            output_path=output_path,
+            output_kms_key=self.output_kms_key,
+            assemble_with=self.assemble_with,
+            accept=self.accept,
+            instance_count=self.instance_count,
+            instance_type=self.instance_type,
+            volume_kms_key=self.volume_kms_key,
+            strategy=self.strategy,
+            max_concurrent_transforms=self.max_concurrent_transforms,
+            max_payload=self.max_payload,
+            env=self.env,
+            tags=self.tags,
+            input_filter=input_filter,
+            output_filter=output_filter,
+            join_source=join_source,
+            model_client_config=model_client_config,
+            experiment_config=experiment_config,
+        )
+
+    def transform(
+        self,
+        data: str,
+        data_type: str = "S3Prefix",
+        content_type: str | None = None,
+        compression_type: str | None = None,
+        split_type: str | None = None,
+        job_name: str | None = None,
+        input_filter: str | None = None,
+        output_filter: str | None = None,
+        join_source: str | None = None,
+        experiment_config: Mapping[str, str] | None = None,
+        model_client_config: Mapping[str, Any] | None = None,
+        batch_data_capture_config: Any = None,
+        wait: bool = True,
+        logs: bool = True,
+    ) -> None:
+        """Start a transform job over ``data`` (an S3 prefix, or a manifest); waits unless ``wait=False``."""
+        if batch_data_capture_config is not None:
+            raise ValidationError("batch_data_capture_config", batch_data_capture_config, "None (not supported)")
+        request = self.prepare_transform_job(
+            data,
+            data_type,
+            content_type,
+            compression_type,
+            split_type,
+            job_name,
+            input_filter,
+            output_filter,
+            join_source,
+            experiment_config,
+            model_client_config,
+        )
+        job = TransformJob(self.sagemaker_session, request["TransformJobName"])
+        job.polling.call(lambda: self.sagemaker_session.sagemaker_client.create_transform_job(**request))
+        self._current_job_name = job.name
+        self.latest_transform_job = job
+        if wait:
+            job.wait(logs=logs)
+
+    def wait(self, logs: bool = True) -> dict[str, Any]:
+        return self._ensure_job().wait(logs=logs)
+
+    def stop_transform_job(self, wait: bool = True) -> None:
+        job = self._ensure_job()
+        job.polling.call(lambda: self.sagemaker_session.sagemaker_client.stop_transform_job(TransformJobName=job.name))
+        if wait:
+            job.wait(logs=False, accept_stopped=True)
+
+    def describe(self) -> dict[str, Any]:
+        return self._ensure_job().describe()
+
+    def _ensure_job(self) -> TransformJob:
+        if self.latest_transform_job is None:
+            raise ValidationError("latest_transform_job", None, "a transformer that has run or attached a job")
+        return self.latest_transform_job
+
+    @classmethod
+    def attach(cls, transform_job_name: str, sagemaker_session: Any = None) -> Transformer:
+        """Rebuild the transformer of an existing transform job: ``Transformer.attach("scoring-1")``."""
+        v.check_job_name("transform_job_name", transform_job_name)
+        if sagemaker_session is None:
+            from .session import Session
+
+            sagemaker_session = Session()
+        job = TransformJob(sagemaker_session, transform_job_name)
+        d = job.describe()
+        output, resources = d["TransformOutput"], d["TransformResources"]
+        transformer = cls(
+            d["ModelName"],
+            resources["InstanceCount"],
+            resources["InstanceType"],
+            strategy=d.get("BatchStrategy"),
+            assemble_with=output.get("AssembleWith"),
+            output_path=output["S3OutputPath"],
+            output_kms_key=output.get("KmsKeyId") or None,
+            accept=output.get("Accept"),
+            max_concurrent_transforms=d.get("MaxConcurrentTransforms"),
+            max_payload=d.get("MaxPayloadInMB"),
+            env=d.get("Environment") or None,
+            base_transform_job_name=transform_job_name,
+            sagemaker_session=sagemaker_session,
+            volume_kms_key=resources.get("VolumeKmsKeyId") or None,
+        )
+        transformer._current_job_name = transform_job_name
+        transformer.latest_transform_job = job
+        return transformer
+
+
+class TransformJob:
+    """A transform job by name: describe, wait."""
+
+    def __init__(self, sagemaker_session: Any, job_name: str) -> None:
+        self.sagemaker_session = sagemaker_session
+        self.name = job_name
+        self.polling = getattr(sagemaker_session, "polling", None) or DEFAULT_POLLING
+
+    def __repr__(self) -> str:
+        return f"TransformJob({self.name!r})"
+
+    def describe(self) -> dict[str, Any]:
+        client = self.sagemaker_session.sagemaker_client
+        response = self.polling.call(lambda: client.describe_transform_job(TransformJobName=self.name))
+        return {k: value for k, value in response.items() if k != "ResponseMetadata"}
+
+    def wait(self, logs: bool = True, *, accept_stopped: bool = True) -> dict[str, Any]:
+        """Block until the job ends (status lines with ``logs``); Failed raises ``TransformJobFailedError``."""
+        from tenacity import Retrying, retry_if_result
+
+        seen: list[str] = []
+
+        def poll() -> dict[str, Any]:
+            description = self.describe()
+            status = description.get("TransformJobStatus", "")
+            if logs and (not seen or seen[-1] != status):
+                seen.append(status)
+                sys.stdout.write(f"Transform job {self.name}: {status}\n")
+                sys.stdout.flush()
+            return description
+
+        try:
+            description: dict[str, Any] = Retrying(
+                retry=retry_if_result(lambda d: d.get("TransformJobStatus") not in TERMINAL),
+                wait=self.polling.intervals(),
+                sleep=self.polling.sleep,
+            )(poll)
+        except KeyboardInterrupt:
+            sys.stdout.write(
+                f"\nStopped waiting; transform job {self.name} is still running.\n"
+                f"Resume with: Transformer.attach({self.name!r}).wait()\n"
+            )
+            raise
+        if description.get("TransformJobStatus") == "Failed":
+            raise TransformJobFailedError(self.name, str(description.get("FailureReason", "")))
+        return description
+
+
+def create_model_for_transform(model: Any, instance_type: str, tags: Any = None) -> str:
+    """CreateModel only (no endpoint) for ``model``, named as deploy would name it; returns the name."""
+    from .hosting import DeployConfig, build_create_model_request, container_definition
+
+    v.check_instance_type("instance_type", instance_type)
+    deploy = DeployConfig(initial_instance_count=1, instance_type=instance_type, tags=tags)
+    model._check_ready(deploy)
+    if deploy.is_local and model.__dict__.get("_sagemaker_session") is None:
+        from .local import LocalSession
+
+        model.sagemaker_session = LocalSession()
+    session = model.sagemaker_session
+    region = session.boto_region_name
+    image = model._image_for(deploy, region)
+    name = model.config.name or name_from_base(model._base_name(image))
+    role_arn = session.expand_role(model.config.role) if model.config.role else ""
+    model_data = model._stage_code(session, name, model.config.code_files()) or model.config.model_data
+    request = build_create_model_request(
+        name,
+        role_arn,
+        container_definition(image, model_data, model._container_env(region)),
+        vpc_config=model.config.vpc_config,
+        enable_network_isolation=model.config.enable_network_isolation,
+        tags=deploy.tags,
+    )
+    if not request["ExecutionRoleArn"]:
+        del request["ExecutionRoleArn"]
+    DEFAULT_POLLING.call(lambda: session.sagemaker_client.create_model(**request))
+    model.name = name
+    return str(name)
+
+
+def transformer_for_model(model: Any, instance_count: int, instance_type: str, **kwargs: Any) -> Transformer:
+    """``model.transformer(...)``: create the SageMaker model, then a Transformer over it."""
+    tags = kwargs.get("tags")
+    name = create_model_for_transform(model, instance_type, tags)
+    return Transformer(name, instance_count, instance_type, sagemaker_session=model.sagemaker_session, **kwargs)
+
+
+def transformer_for_estimator(
+    estimator: Any,
+    instance_count: int,
+    instance_type: str,
+    *,
+    model_name: str | None = None,
+    role: str | None = None,
+    vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+    enable_network_isolation: bool | None = None,
+    **kwargs: Any,
+) -> Transformer:
+    """``estimator.transformer(...)``: the trained model as a SageMaker model, then a Transformer over it."""
+    job = estimator.latest_training_job
+    if job is None:
+        raise ValidationError("latest_training_job", None, "an estimator that has been fit or attached")
+    if job.describe(refresh=False).get("TrainingJobStatus") != "Completed":
+        job.wait(logs="None")
+    tags = kwargs.get("tags") or estimator.config.tags
+    kwargs["tags"] = tags
+    model_kwargs: dict[str, Any] = {"vpc_config_override": vpc_config_override}
+    if role is not None:
+        model_kwargs["role"] = role
+    if enable_network_isolation is not None:
+        model_kwargs["enable_network_isolation"] = enable_network_isolation
+    model = estimator.create_model(**model_kwargs)
+    model.name = model_name or name_from_base(estimator._base_job_name())
+    kwargs.setdefault("base_transform_job_name", estimator.config.base_job_name or model.name)
+    return transformer_for_model(model, instance_count, instance_type, **kwargs)

@@ -1,4 +1,6 @@
-import os, torch
+import os
+
+import torch
 
 
 def model_fn(model_dir):

@@ -1,8 +1,10 @@
-import argparse, json, os
+import argparse
+import os
+
 import numpy as np
+import onprem_helpers
 import torch
 from sagemaker_training import environment
-import onprem_helpers
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default=1)

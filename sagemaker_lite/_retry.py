@@ -1,8 +1,8 @@
-"""Retry and polling policies, all built on tenacity.
+"""Polling policy (tenacity) and the classification of AWS errors.
 
-botocore already retries throttling and 5xx errors a few times (standard mode); these
-policies sit above it so that a burst longer than botocore's budget is still absorbed
-instead of surfacing in the middle of a long wait.
+Retrying a failed AWS call is not done here: it happens in one layer, the clients' own
+(``sagemaker_lite.retries``), with one deadline per call. Polling loops built on
+``PollingPolicy`` only ever see a call's final outcome.
 """
 
 from __future__ import annotations
@@ -74,23 +74,6 @@ def got_no_answer(exc: BaseException) -> bool:
     return isinstance(exc, (BotoConnectionError, HTTPClientError))
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Throttling, 5xx and connection-level failures: worth another try."""
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-    from botocore.exceptions import HTTPClientError
-
-    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
-        return True
-    code = error_code(exc)
-    if code in THROTTLING_CODES or code in TRANSIENT_CODES:
-        return True
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return isinstance(status, int) and status >= 500
-    return False
-
-
 def backoff(initial: float, maximum: float, multiplier: float, jitter: float) -> Any:
     """Exponential backoff with additive jitter, from parts every tenacity >= 8.2 has."""
     from tenacity import wait_exponential, wait_random  # tenacity pulls in asyncio: only when waiting
@@ -104,16 +87,14 @@ class PollingPolicy:
     """How often to ask for a resource's status: at once, then backoff with jitter up to a cap.
 
     ``PollingPolicy(initial=2, maximum=30)`` polls after 0, ~2, ~4, ~8, ... seconds, never
-    more than ``maximum`` apart. ``transient_attempts``/``transient_timeout`` bound how long
-    a throttled or failing status call is retried before the error surfaces.
+    more than ``maximum`` apart. A failing status call is retried by the client's retry
+    policy (``Session(retry_policy=...)``), within its deadline, not here.
     """
 
     initial: float = 2.0
     maximum: float = 30.0
     multiplier: float = 2.0
     jitter: float = 1.0
-    transient_attempts: int = 12
-    transient_timeout: float = 300.0
     sleep: Callable[[float], None] = attrs.field(default=time.sleep, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -125,17 +106,8 @@ class PollingPolicy:
         return backoff(self.initial, self.maximum, self.multiplier, self.jitter)
 
     def call(self, fn: Callable[[], T]) -> T:
-        """Call ``fn``, retrying transient AWS errors with backoff (for describe/list calls)."""
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
-
-        retrying = Retrying(
-            retry=retry_if_exception(is_transient),
-            wait=backoff(min(1.0, self.maximum), self.maximum, 2.0, self.jitter),
-            stop=stop_after_attempt(self.transient_attempts) | stop_after_delay(self.transient_timeout),
-            sleep=self.sleep,
-            reraise=True,
-        )
-        return retrying(fn)
+        """Call ``fn`` once: its AWS call is already retried, with a deadline, by the client."""
+        return fn()
 
 
 DEFAULT_POLLING = PollingPolicy()

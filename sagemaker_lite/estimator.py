@@ -122,6 +122,10 @@ class EstimatorBase(ConfigBacked):
     def _prepare_for_training(self, job_name: str) -> None:
         """Hook for subclasses that stage things (code) before the job is created."""
 
+    def _stages_under_job_prefix(self) -> bool:
+        """Hook: True when ``_prepare_for_training`` writes under ``<job name>/`` in S3 (framework code)."""
+        return False
+
     def _extra_channels(self) -> list[dict[str, Any]]:
         """Hook: channels the SDK adds after the user's and the model channel (e.g. code)."""
         return []
@@ -173,6 +177,8 @@ class EstimatorBase(ConfigBacked):
         request_config = self._request_config(image)
         self._check_debugger(request_config, session.boto_region_name, image)
         name = job_name or name_from_base(self._base_job_name(image))
+        if job_name is not None and self._stages_under_job_prefix():  # generated names are unique
+            TrainingJob.check_name_unused(session, name)
         self.__dict__["_current_job_name"] = name
         extra = self._extra_request_fields()
         if experiment_config:
@@ -215,8 +221,13 @@ class EstimatorBase(ConfigBacked):
         """
         if logs not in ("All", "None", "Training", "Rules", True, False, None):
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        previous_job_name = self.__dict__.get("_current_job_name")
         request = self.prepare_training_job(inputs, job_name, experiment_config)
-        self.latest_training_job = TrainingJob.start_new(self.sagemaker_session, request)
+        try:
+            self.latest_training_job = TrainingJob.start_new(self.sagemaker_session, request)
+        except Exception:  # e.g. the name is taken: model_data must not point at another job's model
+            self.__dict__["_current_job_name"] = previous_job_name
+            raise
         if wait:
             self.latest_training_job.wait(logs=logs)
 

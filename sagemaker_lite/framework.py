@@ -218,6 +218,13 @@ class Framework(EstimatorBase):
             planned = f"s3://{bucket}/{key}"
         self.__dict__["_submit_directory"] = planned
 
+    def _stages_under_job_prefix(self) -> bool:
+        """``<job>/source/sourcedir.tar.gz`` is written, unless the code is in S3 already or stays local."""
+        config = self._config
+        if config.source_dir and config.source_dir.startswith("s3://"):
+            return False
+        return not (getattr(self.sagemaker_session, "local_mode", False) and not config.code_location)
+
     # --- request pieces -------------------------------------------------------------------
 
     def _framework_hyperparameters(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from .errors import ValidationError
 
 DEFAULT_VARIANT = "AllTraffic"
 CAPTURE_MODES = {"REQUEST": "Input", "RESPONSE": "Output", "Input": "Input", "Output": "Output"}
-_TIMESTAMP_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}|\d{6}-\d{9})$")
+_TIMESTAMP_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}|\d{6}-\d{9})(-[0-9a-z]{4})?$")
 
 
 def check_name(parameter: str, value: Any) -> None:

@@ -17,10 +17,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _partitions
-from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, is_transient
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message
 from .errors import JobFailedError, ValidationError
 from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
 from .redact import LineRedactor, redact
+from .retries import ambiguous_attempts
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL_STATUSES = ("Completed", "Failed", "Stopped")
@@ -28,8 +29,8 @@ DESCRIBE_RATE = 10.0  # DescribeTrainingJob calls per second per Session, across
 LOG_MODES = {"All": True, "Training": True, "Rules": False, "None": False, True: True, False: False, None: False}
 #: log modes that print Debugger/profiler rule status changes and the rule summary
 RULE_LOG_MODES = frozenset({"All", "Rules", True})
-# fields whose equality shows a job found under our name was created by our own request
-_OWNERSHIP_FIELDS = ("RoleArn", "HyperParameters", "OutputDataConfig", "StoppingCondition")
+# request fields DescribeTrainingJob does not return (the rest must match for a job to be ours)
+_NOT_ECHOED = frozenset({"Tags"})
 
 Printer = Callable[[str], None]
 
@@ -72,44 +73,59 @@ class TrainingJob:
     def start_new(
         cls, sagemaker_session: Any, request: Mapping[str, Any], *, polling: PollingPolicy | None = None
     ) -> TrainingJob:
-        """CreateTrainingJob, safe to retry.
+        """CreateTrainingJob, safe to retry, never adopting someone else's job.
 
-        botocore retries a create whose response was lost; if the first attempt did reach
-        SageMaker, the retry is refused as a duplicate name. A job under our name whose
-        settings equal our request is ours, so it is adopted instead of reported.
+        The client retries a create that got no answer (connection lost, read timeout, 5xx);
+        if that attempt did reach SageMaker, the retry is refused as a duplicate name. Only
+        then -- an earlier attempt of THIS call may have acted (``retries.ambiguous_attempts``)
+        and the job under our name matches our whole request -- is the job ours and adopted.
+        Any other duplicate name is raised as SageMaker's ``ResourceInUse``.
         """
         job = cls(sagemaker_session, request["TrainingJobName"], polling=polling)
-        client = job._client
-
-        def create() -> None:
-            try:
-                client.create_training_job(**request)
-            except Exception as exc:
-                if _is_duplicate_name(exc) and job._is_own_job(request):
-                    LOGGER.info("training job %s already exists with our request; adopting it", job.job_name)
-                    return
-                raise
-
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt  # lazy: tenacity imports asyncio
-
-        Retrying(
-            retry=retry_if_exception(is_transient),
-            wait=job.polling.intervals(),
-            stop=stop_after_attempt(job.polling.transient_attempts),
-            sleep=job.polling.sleep,
-            reraise=True,
-        )(create)
+        try:
+            job._client.create_training_job(**request)
+        except Exception as exc:
+            if _is_duplicate_name(exc) and ambiguous_attempts(exc) > 0 and job._is_own_job(request):
+                LOGGER.info("training job %s already exists with our request; adopting it", job.job_name)
+                return job
+            raise
         return job
 
+    @classmethod
+    def check_name_unused(cls, sagemaker_session: Any, job_name: str) -> None:
+        """Refuse a ``job_name`` that is taken, before anything is uploaded under its S3 prefix.
+
+        A re-used name would otherwise get its code staged over the old job's
+        ``<job>/source/sourcedir.tar.gz`` before CreateTrainingJob refuses the name. Without
+        permission to describe jobs the check is skipped (the create still refuses a duplicate).
+        """
+        try:
+            existing = sagemaker_session.sagemaker_client.describe_training_job(TrainingJobName=job_name)
+        except Exception as exc:
+            if not (
+                error_code(exc) in ("ValidationException", "ResourceNotFound")
+                and "not found" in error_message(exc).lower()
+            ):
+                LOGGER.info("could not check whether training job %s exists: %s", job_name, exc)
+            return
+        raise ValidationError(
+            "job_name",
+            job_name,
+            "a training job name not yet used in this account and region",
+            hint=f"training job {job_name} already exists ({existing.get('TrainingJobStatus', 'status unknown')}); "
+            f"choose another name, or use it with Estimator.attach({job_name!r})",
+        )
+
     def _is_own_job(self, request: Mapping[str, Any]) -> bool:
+        """The job under our name carries our whole request (every field the description echoes)."""
         try:
             existing = self.describe(refresh=True)
-        except Exception:  # pragma: no cover - the original error is the better report
+        except Exception:  # the original error is the better report
             return False
-        image = request.get("AlgorithmSpecification", {}).get("TrainingImage")
-        if existing.get("AlgorithmSpecification", {}).get("TrainingImage") != image:
+        compared = [field for field in request if field not in _NOT_ECHOED and field in existing]
+        if not {"AlgorithmSpecification", "RoleArn"} <= set(compared):
             return False
-        return all(_subset(request.get(field), existing.get(field)) for field in _OWNERSHIP_FIELDS if field in request)
+        return all(_subset(request[field], existing[field]) for field in compared)
 
     # --- describe / stop -----------------------------------------------------------
 
@@ -275,6 +291,12 @@ def _subset(wanted: Any, actual: Any) -> bool:
     """True when every key/value we sent appears in what AWS returns (AWS adds defaults)."""
     if isinstance(wanted, Mapping):
         return isinstance(actual, Mapping) and all(_subset(value, actual.get(key)) for key, value in wanted.items())
+    if isinstance(wanted, (list, tuple)):
+        return (
+            isinstance(actual, (list, tuple))
+            and len(wanted) == len(actual)
+            and all(_subset(w, a) for w, a in zip(wanted, actual, strict=True))
+        )
     return bool(wanted == actual)
 
 

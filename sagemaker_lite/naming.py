@@ -1,19 +1,26 @@
-"""Resource names: ``<base>-YYYY-MM-DD-HH-MM-SS-mmm``, valid for SageMaker, unique per process.
+"""Resource names: ``<base>-YYYY-MM-DD-HH-MM-SS-mmm-xxxx``, valid for SageMaker, unique anywhere.
 
-The official SDK derives names from a millisecond timestamp alone, so two fits started
-in the same millisecond collide. We keep the same format but never hand out the same
-timestamp twice in one process (a later call is bumped by a millisecond).
+The official SDK derives names from a millisecond timestamp alone, so two processes (or
+machines) starting a job in the same millisecond draw the same name, and one of them used
+to adopt the other's job. The official shape is kept (its timestamp is what people sort
+and read) and four random base-36 characters are added (1.7 million values per
+millisecond, drawn from the OS's entropy). Within one process the same timestamp is never
+handed out twice either (a later call is bumped by a millisecond).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
 
 MAX_NAME_LENGTH = 63
 _INVALID = re.compile(r"[^a-zA-Z0-9-]+")
 _IMAGE_REPO = re.compile(r"^(?:.+/)?(?P<repo>[^:/@]+)(?::[^:/]+)?(?:@.+)?$")
+
+_ENTROPY_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+ENTROPY_LENGTH = 4
 
 _lock = threading.Lock()
 _last_millis = 0
@@ -45,9 +52,14 @@ def sanitize_base(base: str) -> str:
     return cleaned or "sagemaker"
 
 
+def entropy() -> str:
+    """``ENTROPY_LENGTH`` random lowercase letters and digits (``secrets``: not seeded by user code)."""
+    return "".join(secrets.choice(_ENTROPY_ALPHABET) for _ in range(ENTROPY_LENGTH))
+
+
 def name_from_base(base: str, max_length: int = MAX_NAME_LENGTH, short: bool = False) -> str:
-    """``name_from_base("xgboost")`` -> ``"xgboost-2026-11-21-21-47-35-123"``."""
-    stamp = timestamp(short)
+    """``name_from_base("xgboost")`` -> ``"xgboost-2026-11-21-21-47-35-123-k3f9"``."""
+    stamp = f"{timestamp(short)}-{entropy()}"
     stem = sanitize_base(base)[: max_length - len(stamp) - 1].rstrip("-") or "sagemaker"
     return f"{stem}-{stamp}"
 

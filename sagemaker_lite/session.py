@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
 from ._validation import S3_URI_RE, check_s3_uri, fail
@@ -28,6 +30,7 @@ from .errors import ConfigurationError, ValidationError
 from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
 from .progress import Progress, check_progress, wanted
 from .session_shortcuts import SessionShortcuts
+from .retries import DEFAULT_RETRY_POLICY, RetryPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
     import boto3
@@ -49,10 +52,14 @@ class Session(SessionShortcuts):
     - ``region_name``: overrides the boto3 session's region;
     - ``endpoint_url`` / ``endpoint_urls``: send every service (or the named ones, e.g.
       ``{"sagemaker": url}``) to another endpoint, such as a moto server;
-    - ``retry_mode`` / ``max_attempts``: botocore's retry settings for every client;
+    - ``retry_policy``: timeouts, attempts and the deadline of every AWS call
+      (``sagemaker_lite.retries.RetryPolicy``; ``max_attempts`` sets its attempts);
+    - ``retry_mode``: botocore's mode (``"adaptive"`` adds its client-side rate limiting);
+      botocore itself never retries: the retry policy is the one layer that does;
     - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``);
     - ``botocore_config``: a ``botocore.config.Config`` merged into every client's (timeouts,
-      proxies, ...); the retry settings above still apply unless it sets ``retries``;
+      proxies, ...); if it sets ``retries``, botocore retries as told and the retry policy
+      stays out of the way (still one layer);
     - ``progress``: show bytes/rate/ETA for uploads and downloads (``None``: when interactive).
     """
 
@@ -68,21 +75,29 @@ class Session(SessionShortcuts):
         endpoint_url: str | None = None,
         endpoint_urls: Mapping[str, str] | None = None,
         retry_mode: str = "standard",
-        max_attempts: int = 10,
+        max_attempts: int | None = None,
         polling: PollingPolicy | None = None,
         botocore_config: Any = None,
         progress: bool | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         if retry_mode not in RETRY_MODES:
             fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
-        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
+        if max_attempts is not None and (
+            isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1
+        ):
             fail("max_attempts", max_attempts, "an integer >= 1")
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            fail("retry_policy", retry_policy, "a sagemaker_lite.retries.RetryPolicy")
+        policy = retry_policy or DEFAULT_RETRY_POLICY
+        if max_attempts is not None:
+            policy = attrs.evolve(policy, max_attempts=max_attempts)
+        self.retry_policy = policy
         if default_bucket is not None and not _is_bucket_name(default_bucket):
             fail("default_bucket", default_bucket, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
         self._boto_session = boto_session
         self._botocore_config = botocore_config
         self._retry_mode = retry_mode
-        self._max_attempts = max_attempts
         self._endpoint_url = endpoint_url
         self._endpoint_urls = dict(endpoint_urls or {})
         self._clients: dict[str, Any] = {}
@@ -143,7 +158,10 @@ class Session(SessionShortcuts):
             return self._boto_session
 
     def client(self, service: str) -> Any:
-        """The boto3 client for ``service``, created once with this Session's retry config."""
+        """The boto3 client for ``service``, created once, retried by this Session's ``retry_policy``.
+
+        Clients passed in (``sagemaker_client=``, ...) are used as they are, with their own retries.
+        """
         client = self._clients.get(service)
         if client is not None:
             return client
@@ -152,10 +170,14 @@ class Session(SessionShortcuts):
             if client is None:
                 from botocore.config import Config
 
+                policy = self.retry_policy
                 config = Config(
-                    retries={"mode": self._retry_mode, "max_attempts": self._max_attempts},
+                    retries={"mode": self._retry_mode, "total_max_attempts": 1},
+                    connect_timeout=policy.connect_timeout,
+                    read_timeout=policy.read_timeout_for(service),
                     user_agent_extra=f"sagemaker-lite/{__version__}",
                 )
+                own_retries = getattr(self._botocore_config, "retries", None) is None
                 if self._botocore_config is not None:
                     config = config.merge(self._botocore_config)
                 kwargs: dict[str, Any] = {"region_name": self._region, "config": config}
@@ -163,6 +185,8 @@ class Session(SessionShortcuts):
                 if url:
                     kwargs["endpoint_url"] = url
                 client = self.boto_session.client(service, **kwargs)
+                if own_retries:
+                    policy.install(client)
                 self._clients[service] = client
             return client
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._retry import PollingPolicy
+from ..retries import RetryPolicy
 from ..session import Session, _region_from_environment
 from .store import DEFAULT_REGION, builtin_root, default_root
 
@@ -63,7 +64,8 @@ class LocalSession(Session):
         stop_timeout: float = 10.0,
         polling: PollingPolicy | None = None,
         retry_mode: str = "standard",
-        max_attempts: int = 10,
+        max_attempts: int | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         region = (
             region_name
@@ -83,6 +85,7 @@ class LocalSession(Session):
             endpoint_urls=urls,
             retry_mode=retry_mode,
             max_attempts=max_attempts,
+            retry_policy=retry_policy,
             polling=polling or LOCAL_POLLING,
         )
         self.local_mode = True

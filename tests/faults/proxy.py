@@ -22,6 +22,8 @@ failed in one of these ways:
 ``slow``          the request is forwarded, moto acts, and the response is held back
                   ``slow_seconds`` (longer than the clients' read timeout), so the client
                   times out and retries a request that already took effect.
+``hang``          the request is read and never answered nor forwarded (a server that accepts and
+                  never answers: the "black hole"); the connection stays open until ``stop()``.
 
 moto accepts a duplicate CreateTrainingJob / CreateModel / CreateEndpointConfig / CreateEndpoint
 silently (it overwrites), so the proxy enforces SageMaker's uniqueness rules itself: a create
@@ -58,7 +60,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
 ACCOUNT = "123456789012"
-FAULT_KINDS = ("throttle", "server_error", "reset", "lost", "slow")
+FAULT_KINDS = ("throttle", "server_error", "reset", "lost", "slow", "hang")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/")
 _HOP_BY_HOP = frozenset(
     {
@@ -98,6 +100,7 @@ class FaultPlan:
     lost: float = 0.0
     slow: float = 0.0
     slow_seconds: float = 1.5
+    hang: float = 0.0
     seed: int = 0
     #: botocore service signing names that get faults (None: all); e.g. {"sagemaker", "logs"}
     services: frozenset[str] | None = None
@@ -456,6 +459,10 @@ class FaultProxy:
             return action, response
         if action == "reset":
             self._record(request, action, 0)
+            return action, None
+        if action == "hang":
+            self._record(request, action, 0)
+            self._stopping.wait()
             return action, None
         duplicate = self._reserve(request)
         if duplicate is not None:  # answered at once: a "lost"/"slow" draw did not apply

@@ -34,7 +34,7 @@ DEFAULT_BUCKET = "sagemaker-us-west-2-123456789012"
 MODEL_BUCKET = "models-bucket"
 MODEL_KEY = "trained/model.tar.gz"
 #: polls at once and then every few ms: moto's jobs and endpoints are done immediately
-FAST_POLLING = PollingPolicy(initial=0.0, maximum=0.02, multiplier=2.0, jitter=0.0, transient_attempts=12)
+FAST_POLLING = PollingPolicy(initial=0.0, maximum=0.02, multiplier=2.0, jitter=0.0)
 #: the clients' read timeout: a "slow" fault holds the response longer than this
 READ_TIMEOUT = 1.0
 

@@ -77,7 +77,10 @@ def fits_under_heavy_faults(
 def deploys_under_heavy_faults(
     moto: MotoHandle, proxy: FaultProxy, tmp_path: Path, capsys: pytest.CaptureFixture[str], cycles: int, seed: int
 ) -> None:
-    proxy.set_plan(FaultPlan(**{**HEAVY.__dict__, "seed": seed}))
+    # InvokeEndpoint is exempt: predict() re-sends a payload at most once, after a connection error,
+    # by design (issue 11 item 6; tests/faults/test_deadlines.py), so random 5xx/throttles would fail it
+    exempt = frozenset({"InvokeEndpoint"})
+    proxy.set_plan(FaultPlan(**{**HEAVY.__dict__, "seed": seed, "exempt_operations": exempt}))
     session = proxied_session(moto, proxy)
     run_deploy_cycles(session, moto, proxy, make_serving_code(tmp_path), cycles)
     assert hosting_state(moto) == {"models": [], "configs": [], "endpoints": []}

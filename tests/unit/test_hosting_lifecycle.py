@@ -85,7 +85,7 @@ def test_named_model_gets_a_stamped_endpoint_name_without_stacking_stamps() -> N
     m = model(fake, name="churn-2026-01-02-03-04-05-678")
     m.deploy(1, "ml.m5.large")
     (endpoint,) = fake.endpoints
-    assert endpoint.startswith("churn-2026-") and endpoint.count("-") == 7 and endpoint != m.name
+    assert endpoint.startswith("churn-2026-") and endpoint.count("-") == 8 and endpoint != m.name
 
 
 def test_create_endpoint_rejected_midway_reports_what_exists_and_cleans_up() -> None:

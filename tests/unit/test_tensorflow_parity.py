@@ -12,6 +12,7 @@ import tarfile
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from support.recording import RecordingAWS
 from test_official_parity import ACCOUNT, CASES, OFFICIAL, build_input, fake_aws
 
@@ -111,10 +112,23 @@ def test_fit_then_deploy_matches_official() -> None:
     with_uploads(fake.aws)
     job = case["fit"]["job_name"]
     output = case["kwargs"]["output_path"]
-    fake.aws.handlers["sagemaker.CreateTrainingJob"] = lambda p: {
-        "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"
-    }
-    fake.aws.handlers["sagemaker.DescribeTrainingJob"] = lambda p: {
+    created: list[str] = []
+
+    def create(p: dict[str, Any]) -> dict[str, Any]:
+        created.append(p["TrainingJobName"])
+        return {"TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"}
+
+    def describe(p: dict[str, Any]) -> dict[str, Any]:
+        if p["TrainingJobName"] not in created:  # fit() checks that a given job_name is free
+            raise ClientError(
+                {"Error": {"Code": "ValidationException", "Message": "Requested resource not found."}},
+                "DescribeTrainingJob",
+            )
+        return completed
+
+    fake.aws.handlers["sagemaker.CreateTrainingJob"] = create
+    fake.aws.handlers["sagemaker.DescribeTrainingJob"] = describe
+    completed = {
         "TrainingJobName": job,
         "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{job}",
         "TrainingJobStatus": "Completed",

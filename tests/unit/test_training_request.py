@@ -6,6 +6,7 @@ parameters against the SageMaker model and asserts they equal the expected reque
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -319,7 +320,8 @@ def test_generated_job_name_uses_image_repository(stubbed: tuple[Session, Stubbe
     est = estimator(session)
     est.fit("s3://in-bucket/train", wait=False)
     name = est.latest_training_job.name
-    assert name.startswith("sagemaker-xgboost-") and len(name) == len("sagemaker-xgboost-") + 23
+    # the official <base>-YYYY-MM-DD-HH-MM-SS-mmm, plus "-xxxx" of entropy (unique across processes)
+    assert re.fullmatch(r"sagemaker-xgboost-\d{4}(-\d{2}){5}-\d{3}-[0-9a-z]{4}", name), name
 
 
 def test_v1_names_warn_and_build_the_same_request(stubbed: tuple[Session, Stubber]) -> None:

@@ -96,9 +96,10 @@ def test_stopped_job_is_reported_and_returns(scripted: ScriptedAWS, capsys: Any,
     assert "job-stop-quiet ended with status Stopped" in caplog.text
 
 
-def test_throttling_bursts_beyond_botocore_budget_are_absorbed(scripted: ScriptedAWS, fast_retries: Any) -> None:
+def test_throttling_bursts_within_the_retry_budget_are_absorbed(scripted: ScriptedAWS, fast_retries: Any) -> None:
+    """One retry layer (the Session's RetryPolicy): 5 throttled describes and 3 creates fit in 6 attempts."""
     scripted.sagemaker.script_job("job-thr", [*TRAINING, ("Completed", "Completed")])
-    session = make_session(scripted, max_attempts=2)
+    session = make_session(scripted, max_attempts=6)
     scripted.sagemaker.fail_next("DescribeTrainingJob", 5, code="ThrottlingException")
     scripted.sagemaker.fail_next("CreateTrainingJob", 3, code="ThrottlingException")
     est = make_estimator(session)

@@ -281,20 +281,26 @@ class ScriptedService:
 
 @contextlib.contextmanager
 def instant_backoff() -> Iterator[list[float]]:
-    """botocore standard/adaptive-mode retries sleep 0 s; yields the delays botocore computed.
+    """Retries sleep 0 s; yields the delays that were computed.
 
-    Patches ``ExponentialBackoff.delay_amount`` (so it affects existing clients too). Legacy-mode
-    clients keep their own delays.
+    Covers both retry layers a test may meet: sagemaker_lite's (``retries._sleep``, the one a
+    Session's clients use) and botocore's standard/adaptive mode (``ExponentialBackoff``, for
+    raw clients built with botocore retries on). Legacy-mode clients keep their own delays.
     """
+    from sagemaker_lite import retries
+
     delays: list[float] = []
     original = standard_retries.ExponentialBackoff.delay_amount
+    original_sleep = retries._sleep
 
     def recording(self: standard_retries.ExponentialBackoff, context: Any) -> float:
         delays.append(float(original(self, context)))
         return 0.0
 
     standard_retries.ExponentialBackoff.delay_amount = recording
+    retries._sleep = delays.append  # type: ignore[assignment]
     try:
         yield delays
     finally:
         standard_retries.ExponentialBackoff.delay_amount = original
+        retries._sleep = original_sleep  # type: ignore[assignment]

@@ -120,7 +120,7 @@ def main() -> None:
         "",
         "`python benchmarks/bench_deadlines.py`: every operation in its own process, both SDKs with their",
         f"default timeouts and retries (official SDK {OFFICIAL_VERSION}), all probes in parallel, killed after",
-        f"{CAP:.0f} s. \"black hole\": a 127.0.0.1 server that accepts and never answers; \"gone\": nothing",
+        f'{CAP:.0f} s. "black hole": a 127.0.0.1 server that accepts and never answers; "gone": nothing',
         "listens on the port (connection refused). Seconds from the call to the exception it raised.",
         "",
         "| server | operation | sagemaker_lite | official SDK | sagemaker_lite retry lines printed |",

@@ -23,6 +23,7 @@ from typing import IO, Any
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
 from .errors import EndpointFailedError, PartialFailureError, UnexpectedStatusError, ValidationError
+from .retries import ambiguous_attempts
 
 LOGGER = logging.getLogger("sagemaker_lite")
 IN_PROGRESS_STATUSES = ("Creating", "Updating", "SystemUpdating", "RollingBack")
@@ -203,15 +204,22 @@ def create_endpoint_resources(
 
 
 def _create(call: Callable[..., Any], request: Mapping[str, Any], is_ours: Callable[[], bool]) -> bool:
-    """Send a create; True when it created the resource, False when an identical one existed."""
+    """Send a create; True when it created the resource, False when an identical one existed.
+
+    An existing endpoint or endpoint config is taken as ours only when an earlier attempt of
+    this very call may have created it (its answer was lost) and it matches our request; a
+    name already in use otherwise is SageMaker's error, raised as is. A model of the same
+    name with the same container is reused, as the official SDK reuses models.
+    """
+    is_model = "ModelName" in request and "PrimaryContainer" in request
     try:
         call(**request)
         return True
     except Exception as exc:
-        if is_already_existing(exc) and is_ours():
+        if is_already_existing(exc) and (is_model or ambiguous_attempts(exc) > 0) and is_ours():
             LOGGER.info("reusing the existing %s", next(iter(request.values())))
             return False
-        if is_already_existing(exc) and "ModelName" in request and "PrimaryContainer" in request:
+        if is_already_existing(exc) and is_model:
             raise ValidationError(
                 "name",
                 request["ModelName"],

@@ -29,8 +29,8 @@ from ._version import __version__
 from .errors import ConfigurationError, ValidationError
 from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
 from .progress import Progress, check_progress, wanted
-from .session_shortcuts import SessionShortcuts
 from .retries import DEFAULT_RETRY_POLICY, RetryPolicy
+from .session_shortcuts import SessionShortcuts
 
 if TYPE_CHECKING:  # pragma: no cover
     import boto3

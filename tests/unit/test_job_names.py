@@ -119,3 +119,25 @@ def test_generated_names_differ_across_processes_in_the_same_millisecond(tmp_pat
     assert len(names) == 4, names
     for name in names:  # the official shape, plus entropy; still a valid name
         assert name.startswith("tensorflow-training-2025-12-06-05-46-40-123-") and len(name) <= 63
+
+
+def test_deploying_twice_under_one_endpoint_name_is_refused_not_silently_reused() -> None:
+    """The same cause on the hosting side: an existing endpoint config/endpoint was taken as ours."""
+    from test_hosting_fake import FakeHosting
+
+    from sagemaker_lite.model import Model
+
+    image = "763104351884.dkr.ecr.us-west-2.amazonaws.com/tensorflow-inference:2.18-cpu"
+    fake = FakeHosting()
+
+    def deploy() -> Any:
+        model = Model(
+            image, model_data="s3://in-bucket/model.tar.gz", role=ROLE, name="m-once", sagemaker_session=fake.session()
+        )
+        return model.deploy(1, "ml.m5.large", endpoint_name="ep-once")
+
+    deploy()
+    with pytest.raises(ClientError) as info:  # the identical model is reused (as officially); the rest is not
+        deploy()
+    assert "already existing endpoint configuration" in str(info.value)
+    assert fake.operations().count("CreateEndpoint") == 1 and fake.operations().count("CreateEndpointConfig") == 2

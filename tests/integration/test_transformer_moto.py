@@ -46,8 +46,8 @@ def test_estimator_transformer_transform_attach_round_trip(moto: MotoHandle, cap
         job_name="batch-1",
     )
     assert "Transform job batch-1: Completed" in capsys.readouterr().out
-    first = [p for name, p in calls if name == "CreateTransformJob"][0]
-    model = [p for name, p in calls if name == "CreateModel"][0]
+    first = next(p for name, p in calls if name == "CreateTransformJob")
+    model = next(p for name, p in calls if name == "CreateModel")
     assert model["PrimaryContainer"]["ModelDataUrl"] == "s3://out-bucket/xgb/xgb-for-batch/output/model.tar.gz"
     assert first["ModelName"] == model["ModelName"]
 

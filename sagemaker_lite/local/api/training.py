@@ -45,6 +45,7 @@ from ..training import contract
 from ..training.job import TERMINAL, LocalTrainingJob
 from .hosting import LocalHostingMixin
 from .processing import LocalProcessingMixin
+from .transform import LocalTransformMixin
 from .tuning import LocalTuningMixin
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -142,7 +143,7 @@ def _metadata() -> dict[str, Any]:
     return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
-class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningMixin):
+class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningMixin, LocalTransformMixin):
     """Training-job calls of ``boto3.client("sagemaker")``, run on this machine.
 
     The hosting calls (``create_model`` ... ``delete_endpoint``) come from ``LocalHostingMixin``

@@ -1,0 +1,85 @@
+"""The SageMaker client's batch-transform calls, answered by this machine (a LocalSageMakerClient mixin).
+
+    client.create_transform_job(**request)      # the model must have been created with create_model
+    client.describe_transform_job(TransformJobName="scoring-1")["TransformJobStatus"]
+
+Requests are validated by botocore's ParamValidator first, as boto3 would; the job runs in
+a background thread of this process (local/transform/job.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ..store import client_error
+from ..transform.job import LocalTransformJob
+
+_JOBS: dict[tuple[str, str], LocalTransformJob] = {}
+_LOCK = threading.Lock()
+
+
+def _metadata() -> dict[str, Any]:
+    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+
+
+class LocalTransformMixin:
+    """CreateTransformJob, DescribeTransformJob, StopTransformJob, ListTransformJobs."""
+
+    root: Path
+    region_name: str
+
+    def create_transform_job(self, **request: Any) -> dict[str, Any]:
+        from .training import validate_parameters
+
+        validate_parameters("CreateTransformJob", request)
+        self.describe_model(ModelName=request["ModelName"])  # type: ignore[attr-defined]  # unknown model: the service's error
+        if not str(request["TransformOutput"]["S3OutputPath"]).startswith(("s3://", "file://")):
+            raise client_error("ValidationException", "S3OutputPath: an s3:// or file:// URI", "CreateTransformJob")
+        key = (str(self.root), request["TransformJobName"])
+        with _LOCK:
+            if key in _JOBS:
+                raise client_error(
+                    "ResourceInUse",
+                    f"Job name must be unique within an AWS account and region: {key[1]}",
+                    "CreateTransformJob",
+                )
+            job = LocalTransformJob(dict(request), client=self, root=self.root, region=self.region_name)
+            _JOBS[key] = job
+        job.start()
+        return {"TransformJobArn": job.arn, "ResponseMetadata": _metadata()}
+
+    def _transform_job(self, name: str, operation: str) -> LocalTransformJob:
+        with _LOCK:
+            job = _JOBS.get((str(self.root), name))
+        if job is None:
+            raise client_error("ValidationException", f"Could not find requested job with name {name}", operation)
+        return job
+
+    def describe_transform_job(self, **params: Any) -> dict[str, Any]:
+        from .training import validate_parameters
+
+        validate_parameters("DescribeTransformJob", params)
+        job = self._transform_job(params["TransformJobName"], "DescribeTransformJob")
+        return {**job.describe(), "ResponseMetadata": _metadata()}
+
+    def stop_transform_job(self, **params: Any) -> dict[str, Any]:
+        from .training import validate_parameters
+
+        validate_parameters("StopTransformJob", params)
+        self._transform_job(params["TransformJobName"], "StopTransformJob").stop()
+        return {"ResponseMetadata": _metadata()}
+
+    def list_transform_jobs(self, **params: Any) -> dict[str, Any]:
+        from .training import validate_parameters
+
+        validate_parameters("ListTransformJobs", params)
+        with _LOCK:
+            jobs = [job for (root, _), job in _JOBS.items() if root == str(self.root)]
+        summaries = [
+            {k: d[k] for k in ("TransformJobName", "TransformJobArn", "CreationTime", "TransformJobStatus") if k in d}
+            for d in (job.describe() for job in jobs)
+        ]
+        return {"TransformJobSummaries": summaries, "ResponseMetadata": _metadata()}

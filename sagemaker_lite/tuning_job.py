@@ -177,7 +177,8 @@ class TuningJob:
         status = description.get("HyperParameterTuningJobStatus")
         if status == "Failed":
             raise TuningJobFailedError(self.name, str(description.get("FailureReason", "")))
-        out(redact(f"Tuning job {self.name} ended {status}. {progress.best_line(description)}".rstrip()))
+        if logs:
+            out(redact(f"Tuning job {self.name} ended {status}. {progress.best_line(description)}".rstrip()))
         return description
 
 

@@ -41,6 +41,7 @@ NOTEBOOK_NEEDS: dict[str, tuple[str, ...]] = {
     "03_builtin_xgboost.ipynb": ("local", "integration"),
     "04_moving_an_on_prem_script.ipynb": ("local",),
     "05_debugger.ipynb": ("local", "tensorflow", "integration"),
+    "06_tuning_and_batch_transform.ipynb": ("local",),
 }
 
 

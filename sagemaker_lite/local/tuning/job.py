@@ -32,7 +32,7 @@ from .search import GridSearch, Point, SearchSpace, make_strategy
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL = ("Completed", "Failed", "Stopped")
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.05
 #: CreateTrainingJob fields a definition carries unchanged
 _COPIED = (
     "RoleArn",

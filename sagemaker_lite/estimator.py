@@ -492,8 +492,44 @@ class EstimatorBase(ConfigBacked):
         )
 
 
+def _estimator_config() -> type[TrainingConfig]:
+    """FrameworkConfig's script-mode fields, without its ban on user ``sagemaker_*`` hyperparameters.
+
+    A generic estimator may carry the reserved names itself (local mode's ``local-script``
+    image, hand-written built-in algorithm requests); with ``entry_point`` the SDK writes them.
+    """
+    from .framework import FrameworkConfig
+
+    @attrs.frozen(kw_only=True)
+    class EstimatorConfig(FrameworkConfig):
+        def __attrs_post_init__(self) -> None:
+            if self.entry_point is not None:
+                super().__attrs_post_init__()
+                return
+            TrainingConfig.__attrs_post_init__(self)
+            if self.git_config is not None:
+                super().__attrs_post_init__()
+
+    return EstimatorConfig
+
+
 class Estimator(EstimatorBase):
-    """A generic estimator for any training image (see the module docstring for an example)."""
+    """A generic estimator for any training image (see the module docstring for an example).
+
+    Bring-your-own image in script mode, as officially: with ``entry_point`` (plus
+    ``source_dir``/``dependencies``) the code is packed and uploaded as for a framework, and
+    the reserved ``sagemaker_program``/``sagemaker_submit_directory``/... hyperparameters are
+    added JSON-encoded after the user's own (JSON-encoded too when there is a ``source_dir``,
+    plain strings otherwise, as the official ``Estimator`` does)::
+
+        Estimator(image_uri=my_image, entry_point="train.py", source_dir="src", role=role,
+                  instance_count=1, instance_type="ml.m5.xlarge").fit("s3://bucket/train")
+
+    The staging steps are the ``Framework`` ones, borrowed rather than inherited: a generic
+    estimator is not a ``Framework`` (the tuner and attach treat those differently).
+    """
+
+    _config_class: ClassVar[type[TrainingConfig]] = TrainingConfig  # EstimatorConfig on first use
 
     def __init__(
         self,
@@ -514,4 +550,61 @@ class Estimator(EstimatorBase):
         ):
             if value is not None:
                 settings[key] = value
+        if Estimator._config_class is TrainingConfig:  # built lazily: framework.py imports this module
+            Estimator._config_class = _estimator_config()
         super().__init__(sagemaker_session=sagemaker_session, **settings)
+
+    # --- script mode (only with entry_point) ------------------------------------------------
+
+    @property
+    def _script_mode(self) -> bool:
+        return getattr(self._config, "entry_point", None) is not None
+
+    def _framework_hyperparameters(self) -> dict[str, Any]:
+        return {}
+
+    def _validate_before_io(self) -> None:
+        if self._script_mode:
+            self._entry_point_in_source()
+
+    def _plan_staging(self, job_name: str) -> None:
+        if self._script_mode:
+            _framework().Framework._plan_staging(self, job_name)
+
+    def _prepare_for_training(self, job_name: str) -> None:
+        if self._script_mode:
+            self.__dict__["_submit_directory"] = self._stage_code(job_name)
+
+    def _hyperparameters_for_request(self) -> dict[str, str]:
+        own = super()._hyperparameters_for_request()
+        if not self._script_mode:
+            return own
+        framework = _framework().Framework
+        encoded: dict[str, str] = framework._hyperparameters_for_request(self)
+        if getattr(self._config, "source_dir", None):
+            return encoded  # as officially: with a source_dir every value is JSON-encoded
+        return {**own, **{key: value for key, value in encoded.items() if key.startswith("sagemaker_")}}
+
+    def _extra_channels(self) -> list[dict[str, Any]]:
+        if not self._script_mode:
+            return []
+        channels: list[dict[str, Any]] = _framework().Framework._extra_channels(self)
+        return channels
+
+    def _entry_point_in_source(self) -> str:
+        entry: str = _framework().Framework._entry_point_in_source(self)
+        return entry
+
+    def _stage_code(self, job_name: str) -> str:
+        submit: str = _framework().Framework._stage_code(self, job_name)
+        return submit
+
+    def _code_bucket_and_prefix(self, job_name: str) -> tuple[str, str]:
+        where: tuple[str, str] = _framework().Framework._code_bucket_and_prefix(self, job_name)
+        return where
+
+
+def _framework() -> Any:
+    from . import framework
+
+    return framework

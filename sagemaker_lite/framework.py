@@ -147,6 +147,29 @@ class Framework(EstimatorBase):
     def _validate_before_io(self) -> None:
         self._entry_point_in_source()
 
+    # --- hosting --------------------------------------------------------------------------
+
+    def create_model(
+        self,
+        image_uri: str | None = None,
+        role: str | None = None,
+        vpc_config_override: Any = "VPC_CONFIG_DEFAULT",
+        **kwargs: Any,
+    ) -> Any:
+        """A ``Model`` on the inference image you name: ``est.create_model(image_uri=inference_image)``.
+
+        A framework's training image is not its inference image, so the bare ``Framework`` base
+        refuses to guess (the framework estimators choose their inference image themselves).
+        """
+        if image_uri is None:
+            raise ValidationError(
+                "image_uri",
+                None,
+                "the inference image's ECR URI (a training image cannot serve the model)",
+                hint="use PyTorch/SKLearn/XGBoost/HuggingFace/TensorFlow, or create_model(image_uri=...)",
+            )
+        return super().create_model(image_uri, role, vpc_config_override, **kwargs)
+
     # --- code staging -----------------------------------------------------------------
 
     def _stage_code(self, job_name: str) -> str:

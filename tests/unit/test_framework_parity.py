@@ -23,6 +23,7 @@ from test_tensorflow_parity import EXCLUDED_BY_DEFAULT, members, with_uploads
 
 CASES = {case["name"]: case for case in json.loads((OFFICIAL / "framework_cases.json").read_text())}
 CLASSES = {
+    "Estimator": "sagemaker_lite.estimator:Estimator",
     "PyTorch": "sagemaker_lite.pytorch:PyTorch",
     "PyTorchModel": "sagemaker_lite.pytorch:PyTorchModel",
     "SKLearn": "sagemaker_lite.sklearn:SKLearn",

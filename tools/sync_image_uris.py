@@ -375,9 +375,20 @@ def compare(expected_dir: Path, actual_dir: Path) -> list[str]:
     have = {p.name for p in actual_dir.glob("*.json")}
     diffs = [f"missing: {n}" for n in sorted(want - have)] + [f"extra: {n}" for n in sorted(have - want)]
     for name in sorted(want & have):
-        if not filecmp.cmp(expected_dir / name, actual_dir / name, shallow=False):
-            diffs.append(f"changed: {name}")
+        if filecmp.cmp(expected_dir / name, actual_dir / name, shallow=False):
+            continue
+        if name == "index.json" and _without_provenance(expected_dir / name) == _without_provenance(actual_dir / name):
+            continue  # only the resolver's botocore release differs: the side venv's, not the data
+        diffs.append(f"changed: {name}")
     return diffs
+
+
+def _without_provenance(path: Path) -> Any:
+    """index.json without ``generated_from.botocore`` (which botocore resolved the regions; the
+    resolved endpoints themselves are in the data files and still compared)."""
+    data = json.loads(path.read_text())
+    data.get("generated_from", {}).pop("botocore", None)
+    return data
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,9 +13,9 @@ gamma=4, min_child_weight=6, subsample=0.8, binary:logistic, eval_metric=auc, ``
   process starting and importing xgboost, reading the CSV, training, model.tar.gz, the
   estimator's wait loop). One untimed fit first, so the image's xgboost environment exists.
 * in process: ``numpy.loadtxt`` of the same files + ``DMatrix`` + ``xgboost.train`` with the
-  same parameters and evaluation sets, in this process with xgboost already imported; run
-  with the xgboost of this interpreter and, in a child process, with the job's (the image's
-  version) so the ratio compares like with like.
+  same parameters and evaluation sets, xgboost already imported, in a child process: with the
+  job's xgboost (the image's version, so the ratio compares like with like) and with this
+  interpreter's. Local and in-process runs alternate, so load on the machine hits both alike.
 * predict: ``deploy(1, "local", serializer=CSVSerializer())`` then ``predictor.predict(rows)``
   for 1 and 100 rows, sequential, after a warm-up; for scale ``booster.predict`` in process.
 
@@ -57,7 +57,6 @@ def once():
     dtrain, dval = xgb.DMatrix(t[:, 1:], label=t[:, 0]), xgb.DMatrix(v[:, 1:], label=v[:, 0])
     xgb.train(params, dtrain, rounds, evals=[(dtrain, "train"), (dval, "validation")], verbose_eval=False)
     return time.perf_counter() - started
-once()
 print(json.dumps({"version": xgb.__version__, "seconds": [once() for _ in range(int(sys.argv[5]))]}))
 """
 
@@ -129,16 +128,21 @@ def measure(workdir: Path, rows: int, rounds: int, fits: int, calls: int) -> dic
         return time.perf_counter() - started, estimator
 
     fit()  # untimed: builds (or finds) the image's xgboost environment
-    local = []
+    algorithm = algorithms.for_image(image)
+    assert algorithm is not None
+    job_python = algorithm.python(io.BytesIO())  # type: ignore[arg-type]
+    local: list[float] = []
+    same_version: dict[str, Any] = {"seconds": []}
+    this_python: dict[str, Any] = {"seconds": []}
     estimator = None
-    for _ in range(fits):
+    for _ in range(fits):  # interleaved, so that a busy moment of the machine hits both sides alike
         seconds, estimator = fit()
         local.append(seconds)
-    algorithm = algorithms.for_image(image)
-    assert algorithm is not None and estimator is not None
-    job_python = algorithm.python(io.BytesIO())  # type: ignore[arg-type]
-    same_version = in_process(job_python, train, validation, rounds, fits)
-    this_python = in_process(sys.executable, train, validation, rounds, fits)
+        for python, into in ((job_python, same_version), (sys.executable, this_python)):
+            run = in_process(python, train, validation, rounds, 1)
+            into["version"] = run["version"]
+            into["seconds"] += run["seconds"]
+    assert estimator is not None
 
     predictor = estimator.deploy(1, "local", serializer=CSVSerializer())
     results: dict[str, Any] = {"local": local, "same": same_version, "this": this_python, "image": image}
@@ -179,7 +183,8 @@ def main() -> None:
         "# Built-in XGBoost in local mode: fit wall time and predict latency",
         "",
         f"Workflow of issue 15 on {args.rows} rows x 20 features (80/20 train/validation CSV), {args.rounds} rounds,",
-        f"image `{r['image'].rsplit('/', 1)[-1]}`; median of {args.fits} runs after one untimed run.",
+        f"image `{r['image'].rsplit('/', 1)[-1]}`; median of {args.fits} runs after one untimed run, local and",
+        "in-process runs interleaved (each in-process run in a fresh process, its import not timed).",
         "Goal: local fit <= 1.3 x in-process + 0.3 s.",
         "",
         "| what | seconds (median) | ratio to in-process (same xgboost) |",

@@ -56,9 +56,10 @@ def _worker_args(xgb: Any, address: str, port: int, task: int) -> dict[str, Any]
 @contextlib.contextmanager
 def cluster(hosts: Sequence[str], current_host: str, port: int) -> Iterator[bool]:
     """Join the hosts' collective for the duration of the block; yields whether this host is the master."""
-    import xgboost as xgb
     import xgboost.tracker
     from xgboost import collective
+
+    xgb = xgboost
 
     ordered = sorted(hosts, key=lambda h: (len(h), h))
     master = ordered[0]

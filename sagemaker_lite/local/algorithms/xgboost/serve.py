@@ -259,8 +259,10 @@ def load(options: LoadOptions) -> AlgorithmServer:
     # the container serves single-threaded (OMP_NUM_THREADS=1 unless set): one request is small, and
     # OpenMP threads waiting on a busy machine cost more than they save
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from . import import_xgboost
+
     try:
-        import xgboost as xgb
+        xgb = import_xgboost()
     except ImportError:
         import sys
 

@@ -36,7 +36,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import MISSING_MESSAGE, package_version
+from . import MISSING_MESSAGE, import_xgboost, package_version
 from .data import CSV, PARQUET, RECORDIO_PROTOBUF, content_kind, read_channel
 from .hyperparameters import AlgorithmUserError, validate
 
@@ -211,7 +211,7 @@ def run(base: Path) -> None:
     data_config = json.loads((config_dir / "inputdataconfig.json").read_text(encoding="utf-8"))
     resource = json.loads((config_dir / "resourceconfig.json").read_text(encoding="utf-8"))
     try:
-        import xgboost as xgb
+        xgb = import_xgboost()
     except ImportError:
         raise AlgorithmUserError(MISSING_MESSAGE.format(python=sys.executable)) from None
     image_version = os.environ.get("SAGEMAKER_LITE_ALGORITHM_VERSION", "")

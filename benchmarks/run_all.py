@@ -34,6 +34,8 @@ BENCHMARKS = {
     "local_latency": ("bench_local_latency.py", "local_latency.md", "local mode: fit() -> script's first line"),
     "local_pipe": ("bench_local_pipe.py", "local_pipe.md", "local Pipe mode throughput vs a raw FIFO pump"),
     "local_serving": ("bench_local_serving.py", "local_serving.md", "local TF Serving latency p50/p99, 1 and 100 rows"),
+    "tuning": ("bench_tuning.py", "tuning.md", "local tuning: parallel wall time; Bayesian vs Random over 5 seeds"),
+    "transform": ("bench_transform.py", "transform.md", "local batch transform rows/s vs in-process predict"),
 }
 
 

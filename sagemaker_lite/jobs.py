@@ -47,6 +47,42 @@ def _is_duplicate_name(exc: BaseException) -> bool:
     return "already exists" in message or "must be unique" in message
 
 
+def create_or_adopt(
+    create: Callable[..., Any],
+    request: Mapping[str, Any],
+    describe: Callable[[], Mapping[str, Any]],
+    *,
+    required: tuple[str, ...],
+) -> bool:
+    """Send a job create; True when it created the job, False when it adopted its own lost create.
+
+    Shared by training, processing, transform and tuning jobs. The client retries a create
+    that got no answer; when that earlier attempt did reach SageMaker, the retry is refused
+    as a duplicate name. The job is adopted only then (``ambiguous_attempts`` > 0) and only
+    when the existing job carries our whole request: every field of it that the description
+    echoes, the ``required`` ones among them. Any other duplicate name is SageMaker's error.
+    """
+    try:
+        create(**request)
+        return True
+    except Exception as exc:
+        if _is_duplicate_name(exc) and ambiguous_attempts(exc) > 0 and _carries(request, describe, required):
+            LOGGER.info("the job created by our lost request already exists; adopting it")
+            return False
+        raise
+
+
+def _carries(request: Mapping[str, Any], describe: Callable[[], Mapping[str, Any]], required: tuple[str, ...]) -> bool:
+    try:
+        existing = describe()
+    except Exception:  # the original error is the better report
+        return False
+    compared = [field for field in request if field not in _NOT_ECHOED and field in existing]
+    if not set(required) <= set(compared):
+        return False
+    return all(_subset(request[field], existing[field]) for field in compared)
+
+
 class TrainingJob:
     """A training job by name, bound to the Session (or local backend) that owns it."""
 
@@ -82,13 +118,12 @@ class TrainingJob:
         Any other duplicate name is raised as SageMaker's ``ResourceInUse``.
         """
         job = cls(sagemaker_session, request["TrainingJobName"], polling=polling)
-        try:
-            job._client.create_training_job(**request)
-        except Exception as exc:
-            if _is_duplicate_name(exc) and ambiguous_attempts(exc) > 0 and job._is_own_job(request):
-                LOGGER.info("training job %s already exists with our request; adopting it", job.job_name)
-                return job
-            raise
+        create_or_adopt(
+            job._client.create_training_job,
+            request,
+            lambda: job.describe(refresh=True),
+            required=("AlgorithmSpecification", "RoleArn"),
+        )
         return job
 
     @classmethod
@@ -115,17 +150,6 @@ class TrainingJob:
             hint=f"training job {job_name} already exists ({existing.get('TrainingJobStatus', 'status unknown')}); "
             f"choose another name, or use it with Estimator.attach({job_name!r})",
         )
-
-    def _is_own_job(self, request: Mapping[str, Any]) -> bool:
-        """The job under our name carries our whole request (every field the description echoes)."""
-        try:
-            existing = self.describe(refresh=True)
-        except Exception:  # the original error is the better report
-            return False
-        compared = [field for field in request if field not in _NOT_ECHOED and field in existing]
-        if not {"AlgorithmSpecification", "RoleArn"} <= set(compared):
-            return False
-        return all(_subset(request[field], existing[field]) for field in compared)
 
     # --- describe / stop -----------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import Any
 from . import _validation as v
 from ._retry import DEFAULT_POLLING
 from .errors import UnexpectedStatusError, ValidationError
+from .jobs import create_or_adopt
 from .naming import name_from_base
 
 STRATEGIES = ("MultiRecord", "SingleRecord")
@@ -302,7 +303,13 @@ class Transformer:
             model_client_config,
         )
         job = TransformJob(self.sagemaker_session, request["TransformJobName"])
-        job.polling.call(lambda: self.sagemaker_session.sagemaker_client.create_transform_job(**request))
+        # a retry of our own create whose answer was lost finds the job: adopted, not an error
+        create_or_adopt(
+            self.sagemaker_session.sagemaker_client.create_transform_job,
+            request,
+            job.describe,
+            required=("ModelName", "TransformInput"),
+        )
         self._current_job_name = job.name
         self.latest_transform_job = job
         if wait:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ._retry import DEFAULT_POLLING, PollingPolicy
 from .errors import UnexpectedStatusError
-from .jobs import _is_duplicate_name, _subset
+from .jobs import create_or_adopt
 from .logs import session_limiter
 from .redact import redact
 
@@ -80,33 +80,17 @@ class TuningJob:
     def start_new(cls, sagemaker_session: Any, request: dict[str, Any]) -> TuningJob:
         """CreateHyperParameterTuningJob, safe to retry.
 
-        A retried create whose first attempt did reach SageMaker is refused as a duplicate
-        name; a job under our name whose configuration equals our request is ours and is
-        adopted (as ``TrainingJob.start_new`` does for training jobs).
+        Only our own create whose answer was lost is adopted (``jobs.create_or_adopt``, as
+        for training jobs); a name already in use otherwise is SageMaker's error.
         """
         job = cls(sagemaker_session, request["HyperParameterTuningJobName"])
-
-        def create() -> None:
-            try:
-                job._client.create_hyper_parameter_tuning_job(**request)
-            except Exception as exc:
-                if _is_duplicate_name(exc) and job._is_own_job(request):
-                    return
-                raise
-
-        job.polling.call(create)
-        return job
-
-    def _is_own_job(self, request: dict[str, Any]) -> bool:
-        try:
-            existing = self.describe()
-        except Exception:  # pragma: no cover - the original error is the better report
-            return False
-        return all(
-            _subset(request.get(key), existing.get(key))
-            for key in ("HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions")
-            if key in request
+        create_or_adopt(
+            job._client.create_hyper_parameter_tuning_job,
+            request,
+            job.describe,
+            required=("HyperParameterTuningJobConfig",),
         )
+        return job
 
     def describe(self) -> dict[str, Any]:
         """DescribeHyperParameterTuningJob (transient errors and throttling retried with backoff)."""

@@ -31,6 +31,7 @@ import attrs
 
 from .._configured import ConfigBacked
 from .._validation import check_job_name, fail
+from ..jobs import create_or_adopt
 from ..limits import check_request, planned_default_bucket
 from ..naming import base_name_from_image, name_from_base
 from .io import ProcessingInput, ProcessingOutput
@@ -287,14 +288,18 @@ class Processor(ConfigBacked):
         check_request("CreateProcessingJob", self._request(*args, planned=True), local=local)
         request = self._request(*args, planned=False)
         check_request("CreateProcessingJob", request, local=local)
-        session.sagemaker_client.create_processing_job(**request)
         outputs = (request.get("ProcessingOutputConfig") or {}).get("Outputs") or []
-        return ProcessingJob(
+        job = ProcessingJob(
             session,
             name,
             [ProcessingInput.from_request(e) for e in request.get("ProcessingInputs") or []],
             [ProcessingOutput.from_request(e) for e in outputs],
         )
+        # a retry of our own create whose answer was lost finds the job: adopted, not an error
+        create_or_adopt(
+            session.sagemaker_client.create_processing_job, request, job.describe, required=("AppSpecification",)
+        )
+        return job
 
     def _request(
         self,

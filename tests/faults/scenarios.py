@@ -18,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from botocore.config import Config
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
 from sagemaker_lite._retry import PollingPolicy
 from sagemaker_lite.code import pack_source
+from sagemaker_lite.retries import RetryPolicy
 from sagemaker_lite.tensorflow import TensorFlow, TensorFlowModel
 
 from .proxy import FaultProxy
@@ -37,17 +37,17 @@ MODEL_KEY = "trained/model.tar.gz"
 FAST_POLLING = PollingPolicy(initial=0.0, maximum=0.02, multiplier=2.0, jitter=0.0)
 #: the clients' read timeout: a "slow" fault holds the response longer than this
 READ_TIMEOUT = 1.0
+INVOKE_READ_TIMEOUT = 10.0
 
 
 def proxied_session(moto: MotoHandle, proxy: FaultProxy, *, read_timeout: float = READ_TIMEOUT) -> Session:
-    """A Session whose every client goes through the proxy, with short timeouts and fast polling."""
-    config = Config(connect_timeout=2.0, read_timeout=read_timeout)
-    return Session(
-        boto_session=moto.boto_session(),
-        endpoint_url=proxy.url,
-        polling=FAST_POLLING,
-        botocore_config=config,
-    )
+    """A Session whose every client goes through the proxy, with short timeouts and fast polling.
+
+    InvokeEndpoint keeps a roomier read timeout (``INVOKE_READ_TIMEOUT``): it is never re-sent after
+    a read timeout, so a moto slowed by a loaded machine must not fail a deploy cycle.
+    """
+    policy = RetryPolicy(connect_timeout=2.0, read_timeout=read_timeout, invoke_read_timeout=INVOKE_READ_TIMEOUT)
+    return Session(boto_session=moto.boto_session(), endpoint_url=proxy.url, polling=FAST_POLLING, retry_policy=policy)
 
 
 def make_sources(root: Path, count: int) -> list[Path]:

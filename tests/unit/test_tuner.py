@@ -235,4 +235,5 @@ def test_job_name_defaults_to_a_short_unique_name_of_at_most_32_characters() -> 
     tuner = make_tuner(double, base_tuning_job_name="a-rather-long-base-tuning-job-name")
     request = tuner.prepare_tuning_job("s3://in-bucket/train")
     name = request["HyperParameterTuningJobName"]
-    assert len(name) <= 32 and name.startswith("a-rather-long")
+    # base trimmed to fit <base>-YYMMDD-HHMMSSmmm-xxxx (four random characters: unique across processes)
+    assert len(name) <= 32 and name.startswith("a-rather-l")

@@ -32,7 +32,9 @@ from support.scripted import ScriptedAWS, instant_backoff  # noqa: E402
 
 AWS_OPT_IN_VAR = "SAGEMAKER_LITE_AWS_TESTS"
 #: comparisons that run the official SDK from its side venv (minutes): opt in, not in default CI
-OFFICIAL_OPT_IN_VAR = "SAGEMAKER_LITE_OFFICIAL_TESTS"
+OFFICIAL_OPT_IN_VAR = "SAGEMAKER_LITE_OFFICIAL_TESTS"  # kept for old scripts: the tier now always runs
+#: leave the slow and official-SDK tiers out of a local run (never set in CI)
+QUICK_VAR = "SAGEMAKER_LITE_QUICK"
 #: Marker registry; the lead may move these lines into setup.cfg's ``[tool:pytest] markers``.
 MARKERS: dict[str, str] = {
     "integration": "needs the moto server subprocess (added automatically to tests using moto_server/moto)",
@@ -55,19 +57,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark moto users ``integration``; skip real-AWS tests unless opted in; leave out opt-in tiers.
+    """Mark moto users ``integration``; skip real-AWS tests unless opted in; run every other tier.
 
-    The opt-in tiers (``slow`` variants, ``official`` comparisons that run the official SDK
-    for minutes) are *deselected*, not skipped, unless asked for: the run says how many
-    were left out and how to run them (see ``pytest_terminal_summary``), and a skip stays
-    what the skip policy below forbids.
+    A skipped test is no test, and what installs here runs: the ``slow`` variants and the
+    ``official`` comparisons (the official SDK in its side venv, built once by the
+    ``official_sdk`` fixture) run by default. ``SAGEMAKER_LITE_QUICK=1`` leaves both tiers
+    out for a quick local iteration (deselected, and the run says so); CI never sets it.
     """
-    from faults.slow import SLOW_OPT_IN_VAR, slow_enabled
-
     aws_enabled = os.environ.get(AWS_OPT_IN_VAR) == "1"
     skip_aws = pytest.mark.skip(reason=f"{AWS_SKIP_PREFIX}: set {AWS_OPT_IN_VAR}=1 to run it")
-    run_slow = slow_enabled(config)
-    run_official = os.environ.get(OFFICIAL_OPT_IN_VAR) == "1"
+    quick = os.environ.get(QUICK_VAR) == "1"
     kept: list[pytest.Item] = []
     left_out: list[pytest.Item] = []
     for item in items:
@@ -76,19 +75,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
         if item.get_closest_marker("aws") is not None and not aws_enabled:
             item.add_marker(skip_aws)
-        if (item.get_closest_marker("official") is not None and not run_official) or (
-            item.get_closest_marker("slow") is not None and not run_slow
-        ):
+        tiered = item.get_closest_marker("official") is not None or item.get_closest_marker("slow") is not None
+        if quick and tiered:
             left_out.append(item)
-        else:
-            kept.append(item)
+            continue
+        if item.get_closest_marker("official") is not None and "official_sdk" not in fixtures:
+            item.fixturenames.append("official_sdk")  # type: ignore[attr-defined]
+        kept.append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
         config.stash[_OPT_IN_LEFT_OUT] = (
-            f"{len(left_out)} opt-in tests left out: slow variants ({SLOW_OPT_IN_VAR}=1 or -m slow), "
-            f"official-SDK comparisons ({OFFICIAL_OPT_IN_VAR}=1)"
+            f"{len(left_out)} slow and official-SDK tests left out by {QUICK_VAR}=1 (CI runs them)"
         )
+
+
+@pytest.fixture(scope="session")
+def official_sdk() -> Path:
+    """The side venv's python with the official SDK (created on first use, then reused from the cache)."""
+    sys.path.insert(0, str(TESTS_DIR.parent / "benchmarks"))
+    try:
+        from sidevenv import official_python
+    finally:
+        sys.path.pop(0)
+    return Path(official_python())
 
 
 # --- skip policy: a skipped test is no test; only real-AWS tests may skip ----------------

@@ -1,8 +1,7 @@
 """Fault-injection fixtures: a FaultProxy in front of the (reset) moto server, and the slow-test gate.
 
-Tests marked ``slow`` here run only when asked for: ``SAGEMAKER_LITE_SLOW_TESTS=1`` or a ``-m``
-expression that selects ``slow`` (e.g. ``pytest -m slow tests/faults``). Default CI runs the
-fast variants.
+Tests marked ``slow`` here run by default (CI included); ``SAGEMAKER_LITE_QUICK=1`` leaves them
+out of a quick local run, keeping the fast variants.
 """
 
 from __future__ import annotations

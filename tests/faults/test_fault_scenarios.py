@@ -5,8 +5,8 @@ Faults per request (seeded): 18 % throttled + 12 % 500/503 (30 % in all), 5 % co
 moto acted). botocore's backoff sleeps are zeroed (``fast_retries``): the schedule of faults and
 retries is what is tested, not the wall-clock waits.
 
-The fast variants run in default CI; the ``slow`` ones (100 fits, 20 deploy cycles) run with
-``SAGEMAKER_LITE_SLOW_TESTS=1`` or ``-m slow`` (see docs/robustness.md).
+Both run in CI: the fast variants and the ``slow`` ones (100 fits, 20 deploy cycles);
+``SAGEMAKER_LITE_QUICK=1`` leaves the slow ones out of a local iteration (see docs/robustness.md).
 """
 
 from __future__ import annotations

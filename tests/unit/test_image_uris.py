@@ -483,14 +483,7 @@ def test_lookup_time_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------------------- official parity
 
-needs_official = pytest.mark.skipif(
-    not OFFICIAL_PYTHON.exists(),
-    reason=f"no side venv with sagemaker=={OFFICIAL_VERSION}: run python tools/sync_image_uris.py --check",
-)
-
-
 @pytest.mark.official
-@needs_official
 def test_shipped_data_matches_official_package() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO_ROOT / "tools" / "sync_image_uris.py"), "--check", "--version", OFFICIAL_VERSION],
@@ -502,7 +495,6 @@ def test_shipped_data_matches_official_package() -> None:
 
 
 @pytest.mark.official
-@needs_official
 def test_agrees_with_official_sdk(tmp_path: Path) -> None:
     out = tmp_path / "summary.json"
     result = subprocess.run(

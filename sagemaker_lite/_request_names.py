@@ -86,6 +86,17 @@ NAMES: dict[str, dict[str, str]] = {
     },
     "CreateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_name", "Tags": "tags"},
     "UpdateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_config_name"},
+    "InvokeEndpoint": {
+        "EndpointName": "endpoint_name",
+        "Body": "data",
+        "ContentType": "content_type",
+        "Accept": "accept",
+        "CustomAttributes": "custom_attributes",
+        "TargetModel": "target_model",
+        "TargetVariant": "target_variant",
+        "TargetContainerHostname": "target_container_hostname",
+        "InferenceId": "inference_id",
+    },
 }
 #: fields of a training channel, as TrainingInput / FileSystemInput call them
 _CHANNEL_FIELDS = {
@@ -148,6 +159,8 @@ def user_name(problem: Problem, request: Mapping[str, Any]) -> str | None:
     """The user's name for the value ``problem`` is about, or None when the path maps to no argument."""
     path = problem.path
     table = NAMES.get(problem.operation, {})
+    if problem.operation == "InvokeEndpoint" and len(path) == 1 and path[0] not in table:
+        return f"initial_args[{path[0]!r}]"  # predict() takes extra InvokeEndpoint fields only there
     if problem.operation == "CreateTrainingJob" and len(path) >= 2 and path[0] == "InputDataConfig":
         index = path[1]
         if isinstance(index, int):

@@ -28,12 +28,18 @@ _SHOWN = 200  # characters of a value's repr in a message; a 3,000-character hyp
 
 
 def _shown(value: Any) -> str:
-    text = redact(repr(value))
-    if len(text) <= _SHOWN:
-        return text
-    size = f"{len(value):,} items" if isinstance(value, (list, tuple, dict)) else f"{len(text):,} characters"
-    if isinstance(value, str):
-        size = f"{len(value):,} characters"
+    full = repr(value)
+    if len(full) <= _SHOWN:
+        return redact(full)
+    # redact a window past what is shown (a secret cut at the edge is not shown anyway), never the
+    # whole repr: the redactor's patterns over a 6 MB payload would take minutes
+    text = redact(full[: _SHOWN * 5])
+    if isinstance(value, (str, bytes, bytearray)):
+        size = f"{len(value):,} {'characters' if isinstance(value, str) else 'bytes'}"
+    elif isinstance(value, (list, tuple, dict, set)):
+        size = f"{len(value):,} items"
+    else:
+        size = f"{len(full):,} characters"
     return f"{text[: _SHOWN - 20]}... ({size})"
 
 

@@ -221,6 +221,8 @@ class EstimatorBase(ConfigBacked):
         """
         if logs not in ("All", "None", "Training", "Rules", True, False, None):
             raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
+        if not isinstance(wait, bool):
+            raise ValidationError("wait", wait, "True or False")
         previous_job_name = self.__dict__.get("_current_job_name")
         request = self.prepare_training_job(inputs, job_name, experiment_config)
         try:
@@ -377,6 +379,12 @@ class EstimatorBase(ConfigBacked):
         the rebuilt estimator's next request equals the original's, tags included.
         """
         v.check_job_name("training_job_name", training_job_name)
+        if not isinstance(model_channel_name, str) or not model_channel_name:
+            raise ValidationError("model_channel_name", model_channel_name, "a channel name such as 'model'")
+        if not isinstance(wait, bool):
+            raise ValidationError("wait", wait, "True or False")
+        if logs not in ("All", "None", "Training", "Rules", True, False, None):
+            raise ValidationError("logs", logs, "'All', 'None', 'Training', 'Rules', True or False")
         if sagemaker_session is None:
             from .session import Session
 

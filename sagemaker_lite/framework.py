@@ -44,6 +44,11 @@ def _path_list(value: Any) -> list[str] | None:
         return None
     if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
         raise ValidationError("dependencies", value, "a list of local directories or files")
+    for item in value:
+        if not isinstance(item, (str, os.PathLike)):
+            raise ValidationError(
+                "dependencies", value, "a list of paths (str or pathlib.Path)", hint=f"{item!r} is not one"
+            )
     return [os.fspath(item) for item in value]
 
 

@@ -284,6 +284,9 @@ class Predictor:
             custom_attributes=custom_attributes,
         )
         request["Body"] = self.serializer.serialize(data)
+        from .limits import check_request
+
+        check_request("InvokeEndpoint", request, local=bool(getattr(self.sagemaker_session, "local_mode", False)))
         response = self.sagemaker_session.sagemaker_runtime_client.invoke_endpoint(**request)
         content_type = str(response.get("ContentType", "application/octet-stream"))
         return self.deserializer.deserialize(response["Body"], content_type)
@@ -381,6 +384,10 @@ class Predictor:
                 "accelerator_type", accelerator_type, "None", hint="Elastic Inference is not supported"
             )
         check_name("model_name", model_name)
+        if kms_key is not None and (not isinstance(kms_key, str) or not kms_key):
+            raise ValidationError("kms_key", kms_key, "a KMS key id or ARN, or None")
+        if not isinstance(wait, bool):
+            raise ValidationError("wait", wait, "True or False")
         tag_list = v.normalize_tags(tags)
         if data_capture_config_dict is not None and not isinstance(data_capture_config_dict, Mapping):
             raise ValidationError(

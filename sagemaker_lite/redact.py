@@ -115,7 +115,11 @@ _TOKENS = re.compile(
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 # "name": "value" / 'name': 'value' / name = "value" (JSON, Python reprs, quoted assignments)
 _QUOTED_VALUE = r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
-_QUOTED = re.compile(rf"""(?P<kq>["']?)(?P<key>{_NAME})(?P=kq)(?P<sep>\s*(?::|=>|=)\s*)""" + _QUOTED_VALUE)
+# (a key starts only where a name can start: without the lookbehind every position inside a long
+# word would be tried as a key start, quadratic in the word's length)
+_QUOTED = re.compile(
+    rf"""(?P<kq>["']?)(?<![A-Za-z0-9_.\-])(?P<key>{_NAME})(?P=kq)(?P<sep>\s*(?::|=>|=)\s*)""" + _QUOTED_VALUE
+)
 # name=value / name: value with a bare value (environment lines, query strings, headers). Only names that
 # may be secret are matched as keys here, so that "note: HF_TOKEN=x" is not consumed as note's value.
 _SECRETISH_NAME = (

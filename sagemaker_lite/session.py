@@ -24,6 +24,8 @@ import attrs
 
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
+from ._session_args import botocore_config as as_botocore_config
+from ._session_args import check_session_arguments
 from ._validation import S3_URI_RE, check_s3_uri, fail
 from ._version import __version__
 from .errors import ConfigurationError, ValidationError
@@ -57,9 +59,9 @@ class Session(SessionShortcuts):
     - ``retry_mode``: botocore's mode (``"adaptive"`` adds its client-side rate limiting);
       botocore itself never retries: the retry policy is the one layer that does;
     - ``polling``: how jobs and endpoints are waited for (``PollingPolicy``);
-    - ``botocore_config``: a ``botocore.config.Config`` merged into every client's (timeouts,
-      proxies, ...); if it sets ``retries``, botocore retries as told and the retry policy
-      stays out of the way (still one layer);
+    - ``botocore_config``: a ``botocore.config.Config`` (or a dict of its arguments, such as
+      ``{"read_timeout": 5}``) merged into every client's (timeouts, proxies, ...); if it sets
+      ``retries``, botocore retries as told and the retry policy stays out of the way (still one layer);
     - ``progress``: show bytes/rate/ETA for uploads and downloads (``None``: when interactive).
     """
 
@@ -81,6 +83,15 @@ class Session(SessionShortcuts):
         progress: bool | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
+        check_session_arguments(
+            boto_session=boto_session,
+            default_bucket=default_bucket,
+            default_bucket_prefix=default_bucket_prefix,
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            endpoint_urls=endpoint_urls,
+            polling=polling,
+        )
         if retry_mode not in RETRY_MODES:
             fail("retry_mode", retry_mode, "one of " + ", ".join(repr(m) for m in RETRY_MODES))
         if max_attempts is not None and (
@@ -96,7 +107,7 @@ class Session(SessionShortcuts):
         if default_bucket is not None and not _is_bucket_name(default_bucket):
             fail("default_bucket", default_bucket, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
         self._boto_session = boto_session
-        self._botocore_config = botocore_config
+        self._botocore_config = as_botocore_config(botocore_config)
         self._retry_mode = retry_mode
         self._endpoint_url = endpoint_url
         self._endpoint_urls = dict(endpoint_urls or {})
@@ -309,6 +320,10 @@ class Session(SessionShortcuts):
             fail("path", path, "a local file or directory path")
         if callback is not None and not callable(callback):
             fail("callback", callback, "a callable taking the number of bytes just transferred")
+        if bucket is not None and (not isinstance(bucket, str) or not _is_bucket_name(bucket)):
+            fail("bucket", bucket, "an S3 bucket name, or None for the default bucket")
+        _check_key("key_prefix", key_prefix)
+        _check_extra_args(extra_args)
         local = Path(path)
         if not local.exists():
             fail("path", str(path), "an existing local file or directory")
@@ -358,6 +373,8 @@ class Session(SessionShortcuts):
             fail("path", path, "a local directory path")
         if not isinstance(bucket, str) or not _is_bucket_name(bucket):
             fail("bucket", bucket, "an S3 bucket name")
+        _check_key("key_prefix", key_prefix)
+        _check_extra_args(extra_args)
         target = Path(path)
         target.mkdir(parents=True, exist_ok=True)
         s3 = self.s3_client
@@ -400,10 +417,16 @@ class Session(SessionShortcuts):
 
     def read_s3_bytes(self, bucket: str, key: str) -> bytes:
         """The body of ``s3://bucket/key``."""
+        _check_object(bucket, key, "key")
         return bytes(self.s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     def upload_string_as_file_body(self, body: str | bytes, bucket: str, key: str, kms_key: str | None = None) -> str:
         """Write ``body`` to ``s3://bucket/key``; returns the URI."""
+        if not isinstance(body, (str, bytes, bytearray)):
+            fail("body", body, "str or bytes")
+        _check_object(bucket, key, "key")
+        if kms_key is not None and (not isinstance(kms_key, str) or not kms_key):
+            fail("kms_key", kms_key, "a KMS key id or ARN, or None")
         kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body}
         if kms_key:
             kwargs["SSEKMSKeyId"] = kms_key
@@ -413,12 +436,15 @@ class Session(SessionShortcuts):
 
     def read_s3_file(self, bucket: str, key_prefix: str) -> str:
         """The body of ``s3://bucket/key_prefix`` decoded as UTF-8 (the official name and signature)."""
+        _check_object(bucket, key_prefix, "key_prefix")
         return self.read_s3_bytes(bucket, key_prefix).decode("utf-8")
 
     # --- roles ---------------------------------------------------------------------
 
     def expand_role(self, role: str) -> str:
         """A role name becomes its ARN (one IAM call); an ARN is returned unchanged."""
+        if not isinstance(role, str) or not role:
+            fail("role", role, "an IAM role name or ARN")
         if "/" in role or role.startswith("arn:"):
             return role
         return str(self.client("iam").get_role(RoleName=role)["Role"]["Arn"])
@@ -432,6 +458,23 @@ class Session(SessionShortcuts):
 
 def _is_bucket_name(name: str) -> bool:
     return bool(S3_URI_RE.match(f"s3://{name}")) and "/" not in name
+
+
+def _check_key(parameter: str, value: Any) -> None:
+    if not isinstance(value, str):
+        fail(parameter, value, "an S3 key prefix string ('' for none)")
+
+
+def _check_object(bucket: Any, key: Any, key_parameter: str) -> None:
+    if not isinstance(bucket, str) or not _is_bucket_name(bucket):
+        fail("bucket", bucket, "an S3 bucket name")
+    if not isinstance(key, str) or not key:
+        fail(key_parameter, key, "an S3 object key")
+
+
+def _check_extra_args(value: Any) -> None:
+    if value is not None and (not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value)):
+        fail("extra_args", value, "a dict of S3 upload/download arguments, such as {'ServerSideEncryption': 'aws:kms'}")
 
 
 def split_s3_uri(uri: str, parameter: str = "s3_uri") -> tuple[str, str]:

@@ -82,6 +82,23 @@ def retrieve(
         ValidationError: an argument has no matching image; the message lists what exists.
         ConfigurationError: ``region`` is ``None`` and the environment names none.
     """
+    for name, value in (
+        ("framework", framework),
+        ("region", region),
+        ("version", version),
+        ("py_version", py_version),
+        ("instance_type", instance_type),
+        ("accelerator_type", accelerator_type),
+        ("image_scope", image_scope),
+        ("container_version", container_version),
+        ("base_framework_version", base_framework_version),
+        ("sdk_version", sdk_version),
+        ("inference_tool", inference_tool),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(name, value, "a string" + (" (or None)" if name != "framework" else ""))
+    if distribution is not None and not isinstance(distribution, Mapping):
+        raise ValidationError("distribution", distribution, "the estimator's distribution dict, or None")
     if model_id is not None or model_version is not None:
         raise ValidationError(
             "model_id",

@@ -67,6 +67,20 @@ class LocalSession(Session):
         max_attempts: int | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
+        from .._session_args import check_local_arguments, check_session_arguments
+
+        check_session_arguments(
+            boto_session=boto_session,
+            default_bucket=default_bucket,
+            default_bucket_prefix=default_bucket_prefix,
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            endpoint_urls=endpoint_urls,
+            polling=polling,
+        )
+        check_local_arguments(
+            root=root, stop_timeout=stop_timeout, s3_endpoint_url=s3_endpoint_url, disable_local_code=disable_local_code
+        )
         region = (
             region_name
             or (boto_session.region_name if boto_session is not None else None)

@@ -109,6 +109,10 @@ class TensorFlow(Framework):
         sagemaker_session: Any = None,
         **kwargs: Any,
     ) -> None:
+        if hyperparameters is not None and not isinstance(hyperparameters, Mapping):
+            raise ValidationError(
+                "hyperparameters", hyperparameters, "a dict of names to values, such as {'epochs': 10}"
+            )
         hps = dict(hyperparameters or {})
         self._apply_legacy_arguments(kwargs, hps)
         if model_dir is None and "checkpoint_path" in kwargs:
@@ -306,6 +310,8 @@ class TensorFlow(Framework):
 def _version(value: str | None) -> Version | None:
     if not value:
         return None
+    if not isinstance(value, str):
+        raise ValidationError("framework_version", value, "a version string such as '2.13'")
     try:
         return Version(value)
     except InvalidVersion:

@@ -413,3 +413,14 @@ def test_fit_output_and_job_failed_error_mask_the_new_formats(scripted: Any) -> 
         assert "HF login with hf_****" in text
         for secret in ("hunter2pw", HF, "abc123def456", *PEM_BODY, OPENAI, GITHUB_TOKEN):
             assert secret not in text, text
+
+
+def test_a_long_word_is_redacted_in_linear_time() -> None:
+    """A 200,000-character word (a base64 blob, a tqdm line without newlines) took the redactor
+    hours: every position of the word was tried as the start of a ``key=value`` name. Now it
+    is one pass; this completes in well under a second (no timing asserted: on the old code it
+    does not complete within any CI run)."""
+    word = "x" * 200_000
+    assert redact(word) == word
+    assert redact(f"'note': '{word}'") == f"'note': '{word}'"
+    assert redact(f"api_key={word}") == "api_key=****"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -216,6 +217,12 @@ def main() -> None:
         + "; the server parses, predicts (one thread, as the container) and encodes.",
     ]
     lines += ["", *machine_lines()]
+    lines.append(
+        "- load average at the end (1, 5, 15 min): "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " (other work on the machine slows both sides; the runs alternate so it hits both alike)"
+    )
+    lines.append("")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines))
     print("\n".join(lines))

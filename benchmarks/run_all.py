@@ -36,6 +36,11 @@ BENCHMARKS = {
     "local_serving": ("bench_local_serving.py", "local_serving.md", "local TF Serving latency p50/p99, 1 and 100 rows"),
     "tuning": ("bench_tuning.py", "tuning.md", "local tuning: parallel wall time; Bayesian vs Random over 5 seeds"),
     "transform": ("bench_transform.py", "transform.md", "local batch transform rows/s vs in-process predict"),
+    "builtin_xgboost": (
+        "bench_builtin_xgboost.py",
+        "builtin_xgboost.md",
+        "built-in XGBoost locally: fit vs xgboost.train in process, predict p50 for 1 and 100 rows",
+    ),
 }
 
 

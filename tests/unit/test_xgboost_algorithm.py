@@ -28,15 +28,6 @@ from sagemaker_lite.local.algorithms.xgboost.data import (
 from sagemaker_lite.local.algorithms.xgboost.hyperparameters import AlgorithmUserError, validate
 from sagemaker_lite.local.training.metrics import final_metrics
 
-OFFICIAL_PYTHON = (
-    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    / "sagemaker_lite"
-    / "official-sdk-2.257.7"
-    / "bin"
-    / "python"
-)
-
-
 # --- images -------------------------------------------------------------------------------------
 
 
@@ -149,28 +140,26 @@ def test_hidden_file_in_a_channel_fails_like_the_container(tmp_path: Path) -> No
         channel_files(tmp_path)
 
 
-def _official_recordio(code: str, tmp_path: Path) -> bytes:
-    if not OFFICIAL_PYTHON.exists():
-        pytest.fail(f"the official SDK's side venv is missing: run python benchmarks/sidevenv.py ({OFFICIAL_PYTHON})")
+def _official_recordio(python: Path, code: str, tmp_path: Path) -> bytes:
     out = tmp_path / "records.bin"
     script = "import io, sys, numpy as np\nfrom sagemaker.amazon import common\nbuf = io.BytesIO()\n" + code
     script += "\nopen(sys.argv[1], 'wb').write(buf.getvalue())\n"
     env = {**os.environ, "SAGEMAKER_SUPPRESS_V2_WARNING": "1"}
-    subprocess.run(
-        [str(OFFICIAL_PYTHON), "-c", script, str(out)], capture_output=True, check=True, timeout=300, env=env
-    )
+    subprocess.run([str(python), "-c", script, str(out)], capture_output=True, check=True, timeout=300, env=env)
     return out.read_bytes()
 
 
 @pytest.mark.official
-def test_recordio_protobuf_written_by_the_official_sdk_is_read(tmp_path: Path) -> None:
+def test_recordio_protobuf_written_by_the_official_sdk_is_read(official_sdk: Path, tmp_path: Path) -> None:
     dense = _official_recordio(
-        "common.write_numpy_to_dense_tensor(buf, np.array([[1.5, 2, 3], [4, 5, 6.25]]), np.array([0, 1]))", tmp_path
+        official_sdk,
+        "common.write_numpy_to_dense_tensor(buf, np.array([[1.5, 2, 3], [4, 5, 6.25]]), np.array([0, 1]))",
+        tmp_path,
     )
     features, labels = recordio.read_records(dense)
     assert features.tolist() == [[1.5, 2, 3], [4, 5, 6.25]] and labels.tolist() == [0, 1]
     floats = _official_recordio(
-        "common.write_numpy_to_dense_tensor(buf, np.array([[1, 2]], dtype='float32'))", tmp_path
+        official_sdk, "common.write_numpy_to_dense_tensor(buf, np.array([[1, 2]], dtype='float32'))", tmp_path
     )
     features, labels = recordio.read_records(floats)
     assert features.tolist() == [[1, 2]] and labels is None

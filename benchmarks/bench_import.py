@@ -242,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             "from sagemaker_lite.tensorflow import TensorFlow",
             "from sagemaker.tensorflow import TensorFlow",
         ),
+        Row(
+            "`from ….pytorch import PyTorch`",
+            "from sagemaker_lite.pytorch import PyTorch",
+            "from sagemaker.pytorch import PyTorch",
+        ),
     ]
     for row in rows:
         row.skipped = probe(lite, row.lite_code) or probe(official, row.official_code)

@@ -42,6 +42,7 @@ NOTEBOOK_NEEDS: dict[str, tuple[str, ...]] = {
     "04_moving_an_on_prem_script.ipynb": ("local",),
     "05_debugger.ipynb": ("local", "tensorflow", "integration"),
     "06_tuning_and_batch_transform.ipynb": ("local",),
+    "07_pytorch_on_prem_to_sagemaker.ipynb": ("local", "integration"),
 }
 
 

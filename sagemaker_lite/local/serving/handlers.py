@@ -306,7 +306,29 @@ def _loader(flavor: Flavor) -> Callable[[LoadOptions], HandlerService]:
 
 
 load_generic = _loader(TOOLKIT)
-load_pytorch = _loader(PYTORCH)
+
+
+def _one_torch_thread(environment: Mapping[str, str]) -> None:
+    """One intra-op thread unless ``OMP_NUM_THREADS`` says otherwise.
+
+    Requests run on the server's connection threads; torch's default pool (one thread per
+    core) made every small request from such a thread cost milliseconds (3.4 ms vs 0.7 ms
+    for a 13-feature MLP, benchmarks/bench_pytorch_serving.py), and a local endpoint shares
+    the machine with the notebook that calls it.
+    """
+    if "OMP_NUM_THREADS" not in environment:
+        import torch
+
+        torch.set_num_threads(1)
+
+
+def load_pytorch(options: LoadOptions) -> HandlerService:
+    """Load the PyTorch handler runtime (the server process calls this)."""
+    _one_torch_thread(options.environment)
+    return HandlerService(PYTORCH, options)
+
+
+
 load_sklearn = _loader(SKLEARN)
 load_xgboost = _loader(XGBOOST)
 load_huggingface = _loader(HUGGINGFACE)

@@ -62,7 +62,7 @@ INFERENCE = textwrap.dedent(
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, torch {torch.__version__}, "
         f"{args.calls} timed calls per row after a warm-up (one thread).",
         "",
-        "`benchmarks/bench_pytorch_serving.py`: `PyTorchPredictor.predict(x)` on `deploy(1, \"local\")` "
+        '`benchmarks/bench_pytorch_serving.py`: `PyTorchPredictor.predict(x)` on `deploy(1, "local")` '
         "(NPY over HTTP to the handler runtime) vs the same NPY input_fn -> predict_fn -> output_fn in process.",
         "",
         "| request | local endpoint p50 (ms) | p99 (ms) | in process p50 (ms) | p99 (ms) | p50 overhead (ms) |",

@@ -177,13 +177,18 @@ class EstimatorBase(ConfigBacked):
         request_config = self._request_config(image)
         self._check_debugger(request_config, session.boto_region_name, image)
         name = job_name or name_from_base(self._base_job_name(image))
-        if job_name is not None and self._stages_under_job_prefix():  # generated names are unique
-            TrainingJob.check_name_unused(session, name)
-        self.__dict__["_current_job_name"] = name
         extra = self._extra_request_fields()
         if experiment_config:
             extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
-        self._check_planned_request(request_config, name, channels, extra)
+        previous_name = self.__dict__.get("_current_job_name")
+        self.__dict__["_current_job_name"] = name
+        try:
+            self._check_planned_request(request_config, name, channels, extra)  # no call of any kind before it
+            if job_name is not None and self._stages_under_job_prefix():  # generated names are unique
+                TrainingJob.check_name_unused(session, name)
+        except Exception:  # refused: model_data must keep pointing at the previous job
+            self.__dict__["_current_job_name"] = previous_name
+            raise
         output_path = self._resolve_output_path()
         self.__dict__["_resolved_output_path"] = output_path
         self._prepare_for_training(name)

@@ -113,26 +113,34 @@ class _LogPrinter:
     """Renders log events as text lines (``[algo-2] ...`` when several hosts log) or JSON lines."""
 
     def __init__(self, ctx: Context, tailer: LogTailer) -> None:
+        from ..redact import LineRedactor
+
         self.ctx = ctx
         self.tailer = tailer
         self.printed = 0
+        self.redact: dict[str, LineRedactor] = {}  # per stream: a PEM block spans one host's lines
 
     def __call__(self, events: list[LogEvent]) -> None:
+        from ..redact import LineRedactor
+
         for event in events:
             self.printed += 1
+            redact = self.redact.setdefault(event.stream, LineRedactor())
+            message = redact(event.message)  # secrets are masked here as in fit()'s output
             if self.ctx.out.json_mode:
                 host = event.stream.split("/", 1)[-1].rsplit("-", 1)[0]
                 record = {
                     "timestamp": format_epoch_ms(event.timestamp),
                     "host": host,
                     "stream": event.stream,
-                    "message": event.message,
+                    "message": message,
                 }
                 self.ctx.out.emit_json(record, compact=True)
-            elif self.ctx.args.timestamps:
-                self.ctx.out.line(f"{format_epoch_ms(event.timestamp)} {self.tailer.format(event)}")
             else:
-                self.ctx.out.line(self.tailer.format(event))
+                line = self.tailer.format(event._replace(message=message))
+                if self.ctx.args.timestamps:
+                    line = f"{format_epoch_ms(event.timestamp)} {line}"
+                self.ctx.out.line(line)
 
 
 def _tailer(ctx: Context, expected_streams: int | None) -> LogTailer:

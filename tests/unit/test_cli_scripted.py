@@ -126,6 +126,20 @@ def test_follow_json_lines(scripted: ScriptedAWS, cli: CLI) -> None:
     assert [(r["host"], r["message"]) for r in records] == [("algo-1", "hello"), ("algo-1", "world")]
 
 
+def test_logs_printed_by_the_cli_are_redacted(scripted: ScriptedAWS, cli: CLI) -> None:
+    """``sagemaker-lite jobs logs`` masks secrets as ``fit()``'s output does (issue 11 item 9)."""
+    key = ["-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "-----END PRIVATE KEY-----"]
+    leaked = ["clone https://bot:hunter2pw@git.example.com/r.git", "Authorization: token abc123def456", *key]
+    scripted.sagemaker.script_job("job-leak", [*TRAINING, ("Completed", "Completed")])
+    scripted.logs.add_log_lines("job-leak", "algo-1", leaked, at_step=2)
+    cli.create_job("job-leak")
+    for args in (("jobs", "logs", "job-leak", "-f"), ("--json", "jobs", "logs", "job-leak", "-f")):
+        code, out, _ = cli(*args)
+        assert code == 0 and "https://bot:****@git.example.com" in out
+        for secret in ("hunter2pw", "abc123def456", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"):
+            assert secret not in out, out
+
+
 def test_follow_a_failed_job_exits_1_with_its_reason(scripted: ScriptedAWS, cli: CLI) -> None:
     scripted.sagemaker.script_job("job-bad", [*TRAINING, ("Failed", "Failed")], failure_reason="AlgorithmError: OOM")
     scripted.logs.add_log_lines("job-bad", "algo-1", ["Traceback (most recent call last):", "MemoryError"], at_step=2)

@@ -186,16 +186,18 @@ class Framework(EstimatorBase):
         if config.source_dir and config.source_dir.startswith("s3://"):
             return config.source_dir
         entry = self._entry_point_in_source()
+        # pack_source takes the entry point as given when there is no source_dir ("src/train.py")
+        source_entry = entry if config.source_dir else config.entry_point or entry
         if getattr(session, "local_mode", False) and not config.code_location:
             if config.source_dir and not config.dependencies:
                 return Path(config.source_dir).resolve().as_uri()
-            archive = code.pack_source(entry, config.source_dir, config.dependencies or ())
+            archive = code.pack_source(source_entry, config.source_dir, config.dependencies or ())
             return archive.path.resolve().as_uri()
         bucket, key_prefix = self._code_bucket_and_prefix(job_name)
         from .progress import wanted
 
         archive = code.pack_source(
-            entry if config.source_dir else config.entry_point or entry,
+            source_entry,
             config.source_dir,
             config.dependencies or (),
             progress=wanted(getattr(session, "progress", None)),

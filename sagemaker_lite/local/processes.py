@@ -51,6 +51,9 @@ class Stoppable(Protocol):
 class HostProcess:
     """One host's main process, started in its own session, output appended to ``log_path``.
 
+    ``launcher`` (an argv prefix) runs the command, e.g. entering the host's namespaces
+    first; on Linux it runs under the reaper like any command.
+
     ``start()`` must be called from the thread that then calls ``wait()``: on Linux the
     kernel's parent-death signal is tied to the thread that forked the child.
     """
@@ -65,8 +68,10 @@ class HostProcess:
         log_path: Path,
         on_kill: Callable[[], None] | None = None,
         fifo_dir: Path | None = None,
+        launcher: Sequence[str] | None = None,
     ) -> None:
         self.name = name
+        self.launcher = list(launcher) if launcher is not None else None
         self.argv = list(argv)
         self.cwd = cwd
         self.env = dict(env)
@@ -88,6 +93,8 @@ class HostProcess:
     def start(self) -> bool:
         """Start the process; False (and nothing started) when ``terminate()`` came first."""
         argv = self.argv
+        if self.launcher is not None:  # e.g. entering the host's container, under the reaper
+            argv = [*self.launcher, *argv]
         if sys.platform.startswith("linux") and os.path.isabs(argv[0]):
             fifos = str(self.fifo_dir or "")
             argv = [sys.executable, "-I", "-S", str(REAPER), str(os.getpid()), fifos, "--", *argv]

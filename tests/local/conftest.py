@@ -24,3 +24,12 @@ def client(local_root: Path) -> LocalSageMakerClient:
 @pytest.fixture
 def session(local_root: Path) -> LocalSession:
     return LocalSession(root=local_root, stop_timeout=2.0)
+
+
+@pytest.fixture(params=["namespaces", "relocated"])
+def container_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with per-host namespaces and with the relocation fallback (forced by the env var)."""
+    from sagemaker_lite.local.training.sandbox import MODE_ENV
+
+    monkeypatch.setenv(MODE_ENV, "auto" if request.param == "namespaces" else "off")
+    return str(request.param)

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.local
 
 CONTRACT_SCRIPT = """
 import stat
-base = os.environ["SAGEMAKER_BASE_DIR"]
+base = os.environ.get("SAGEMAKER_BASE_DIR", "/opt/ml")
+namespaces = os.environ["EXPECTED_MODE"] == "namespaces"
+check((base == "/opt/ml") == namespaces and ("SAGEMAKER_BASE_DIR" in os.environ) != namespaces, base)
 print("first line from the script", flush=True)
 check(os.getcwd() == base + "/code", ("cwd", os.getcwd()))
 check(sys.argv[1:] == ["--batch-size", "32", "--epochs", "2", "--layers", "[64, 32]", "--lr", "0.1",
@@ -72,7 +74,7 @@ train = base + "/input/data/train"
 check(os.path.islink(train) and sorted(os.listdir(train)) == ["a.csv", "sub"], "train is a link to the data dir")
 check(open(train + "/sub/b.csv").read() == "b\\n", "nested file")
 check(os.path.islink(base + "/input/data/single/a.csv"), "a file channel holds a symlink")
-check(stat.S_IMODE(os.stat(os.path.dirname(os.path.dirname(base))).st_mode) == 0o700, "private root")
+check(stat.S_IMODE(os.stat(os.environ["EXPECTED_JOBS"]).st_mode) == 0o700, "private root")
 open(os.environ["SM_MODEL_DIR"] + "/model.txt", "w").write("weights")
 os.makedirs(os.environ["SM_MODEL_DIR"] + "/nested", exist_ok=True)
 open(os.environ["SM_MODEL_DIR"] + "/nested/extra.bin", "wb").write(b"\\0" * 10)
@@ -106,9 +108,16 @@ def describe_output_members() -> set[str]:
 
 
 def test_file_mode_contract_outputs_and_describe_shape(
-    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, dataset: Path, monkeypatch: pytest.MonkeyPatch
+    client: LocalSageMakerClient,
+    local_root: Path,
+    tmp_path: Path,
+    dataset: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    container_mode: str,
 ) -> None:
     code = write_code(tmp_path / "code", CONTRACT_SCRIPT)
+    monkeypatch.setenv("EXPECTED_MODE", container_mode)
+    monkeypatch.setenv("EXPECTED_JOBS", str(local_root / "jobs"))
     monkeypatch.setenv("EXPECTED_MODULE_DIR", f"file://{code}")
     monkeypatch.setenv("EXPECTED_JOB", "file-mode-1")
     request = training_request(

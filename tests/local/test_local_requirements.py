@@ -45,7 +45,7 @@ SCRIPT = """
 import sagemaker_lite_tinypkg, boto3
 check(sagemaker_lite_tinypkg.VALUE == 42, sagemaker_lite_tinypkg.VALUE)
 check(sys.prefix != sys.base_prefix, "runs in a venv")
-check(sys.prefix.startswith(os.environ["SAGEMAKER_BASE_DIR"].split("/jobs/")[0] + "/venvs/"), sys.prefix)
+check(sys.prefix.startswith(os.environ["SAGEMAKER_LITE_LOCAL_ROOT"] + "/venvs/"), sys.prefix)
 check(os.environ["VIRTUAL_ENV"] == sys.prefix, os.environ.get("VIRTUAL_ENV"))
 print("prefix", sys.prefix)
 """

@@ -1,12 +1,12 @@
 """The real sagemaker-training toolkit, run inside a local job, derives exactly our SM_* variables and args.
 
-Skipped unless ``sagemaker_training`` is importable (``pip install sagemaker-training`` in a throwaway
-venv, or its ``src/`` on PYTHONPATH: only ``environment.py`` and its light imports are used).
+``sagemaker-training`` is a test dependency (the ``test`` extra), so this runs in CI: with per-host
+namespaces (the toolkit reads the real ``/opt/ml``) and with the relocation fallback (it reads
+``SAGEMAKER_BASE_DIR``), single and multi host.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,17 @@ from local_helpers import file_channel, job_logs, training_request, wait_for, wr
 
 from sagemaker_lite.local import LocalSageMakerClient
 
-pytestmark = [
-    pytest.mark.local,
-    pytest.mark.skipif(
-        importlib.util.find_spec("sagemaker_training") is None, reason="sagemaker-training not installed"
-    ),
-]
+pytestmark = pytest.mark.local
 
 COMPARE = """
-from sagemaker_training import environment  # reads SAGEMAKER_BASE_DIR: no side effects outside the job
+from sagemaker_training import environment  # /opt/ml, or SAGEMAKER_BASE_DIR in the fallback
 toolkit = environment.Environment()
+base = os.environ.get("SAGEMAKER_BASE_DIR", "/opt/ml")
+check(environment.base_dir == base and toolkit.model_dir == base + "/model", (environment.base_dir, base))
+check((base == "/opt/ml") == (os.environ["EXPECTED_MODE"] == "namespaces"), base)
+hps = json.load(open(base + "/input/config/hyperparameters.json"))
+check(json.loads(hps["model_dir"]) == base + "/model" == toolkit.hyperparameters["model_dir"], hps["model_dir"])
+check(sys.argv[sys.argv.index("--model_dir") + 1] == base + "/model", sys.argv)
 expected = toolkit.to_env_vars()
 shutil_nvidia = any(os.path.exists(p + "/nvidia-smi") for p in os.environ["PATH"].split(os.pathsep))
 for key, value in sorted(expected.items()):
@@ -48,13 +49,20 @@ HYPERPARAMETERS = {
     "sagemaker_container_log_level": "10",
     "sagemaker_mpi_enabled": "true",
     "sagemaker_job_name": '"compat"',
+    "model_dir": '"/opt/ml/model"',  # what TensorFlow(...) sends by default
 }
 
 
-@pytest.mark.parametrize("cluster", ["homogeneous", "heterogeneous"])
+@pytest.mark.parametrize("cluster", ["single", "homogeneous", "heterogeneous"])
 def test_toolkit_derives_the_same_environment(
-    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, cluster: str
+    client: LocalSageMakerClient,
+    local_root: Path,
+    tmp_path: Path,
+    cluster: str,
+    container_mode: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("EXPECTED_MODE", container_mode)
     code = write_code(tmp_path / "code", COMPARE)
     data = tmp_path / "data"
     data.mkdir()
@@ -72,7 +80,7 @@ def test_toolkit_derives_the_same_environment(
         f"compat-{cluster}",
         code,
         output=f"file://{tmp_path / 'out'}",
-        instance_count=2,
+        instance_count=1 if cluster == "single" else 2,
         hyperparameters=HYPERPARAMETERS,
         channels=[file_channel("train", data), file_channel("piped", data, mode="Pipe")],
         Environment={"SAGEMAKER_REGION_HINT": "x"},
@@ -82,4 +90,4 @@ def test_toolkit_derives_the_same_environment(
     description = wait_for(client, f"compat-{cluster}", timeout=60)
     logs = job_logs(local_root, f"compat-{cluster}")
     assert description["TrainingJobStatus"] == "Completed", logs
-    assert logs.count("toolkit agrees on") == (3 if cluster == "heterogeneous" else 2)
+    assert logs.count("toolkit agrees on") == {"single": 1, "homogeneous": 2, "heterogeneous": 3}[cluster]

@@ -9,12 +9,15 @@ comes back with no events). ``TrainingJob.wait(logs=...)`` therefore tails a loc
 with exactly the code that tails a hosted one.
 
 Only complete lines are returned, so a line being written is never split in two; the
-job adds a final newline when a host exits without one. Events are stamped with the
-time they are read (log lines carry no timestamp of their own).
+job adds a final newline when a host exits without one. Log lines carry no timestamp of
+their own: events are stamped with the file's modification time when read (never later
+than the time they are read), so the lines a host printed before it exited always sort
+before the status transitions that followed its exit, however late they are read.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -133,6 +136,7 @@ class LocalLogsClient:
         with open(path, "rb") as handle:
             handle.seek(offset)
             data = handle.read(MAX_BYTES_PER_CALL)
+            written = int(os.fstat(handle.fileno()).st_mtime * 1000)
         end = data.rfind(b"\n") + 1
         if end == 0 and len(data) >= MAX_EVENT_BYTES:  # one enormous line: deliver it in pieces
             end = MAX_EVENT_BYTES
@@ -143,8 +147,9 @@ class LocalLogsClient:
         lines = lines[: max(1, limit)]
         consumed = min(end, sum(len(line) + 1 for line in lines))
         now = int(time.time() * 1000)
+        stamp = min(now, written)
         events = [
-            {"timestamp": now, "message": line.rstrip(b"\r").decode("utf-8", "replace"), "ingestionTime": now}
+            {"timestamp": stamp, "message": line.rstrip(b"\r").decode("utf-8", "replace"), "ingestionTime": now}
             for line in lines
         ]
         return {

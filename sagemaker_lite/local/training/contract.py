@@ -276,6 +276,24 @@ def container_path_problems(request: Mapping[str, Any]) -> list[tuple[str, str]]
     return problems
 
 
+def relocate_hyperparameters(raw: Mapping[str, str], base: str) -> dict[str, str]:
+    """``hyperparameters.json`` for a host whose ``/opt/ml`` is ``base`` (the relocation fallback).
+
+    Rewrites the values ``container_path`` rewrites for the script's arguments, keeping each
+    value's encoding (JSON stays JSON), so the toolkit reading this file and the script's
+    argv agree.
+    """
+    relocated: dict[str, str] = {}
+    for key, value in raw.items():
+        try:
+            decoded, encoded = json.loads(value), True
+        except (TypeError, ValueError):
+            decoded, encoded = value, False
+        moved = container_path(decoded, base)
+        relocated[key] = value if moved == decoded else (json.dumps(moved) if encoded else str(moved))
+    return relocated
+
+
 def training_environment(
     context: HostContext,
     resource: Mapping[str, Any],

@@ -70,14 +70,24 @@ def prepare_host(
     code: Path | None,
     *,
     docker: bool = False,
+    sandboxed: bool = False,
 ) -> None:
-    """Create the host's /opt/ml, config files, channels (File staged, Pipe FIFOs ``_0``) and code."""
+    """Create the host's /opt/ml, config files, channels (File staged, Pipe FIFOs ``_0``) and code.
+
+    ``docker``/``sandboxed``: the script sees this directory at ``/opt/ml`` (a container, or
+    the host's mount namespace), so the files name container paths; otherwise (relocation)
+    ``/opt/ml`` paths in hyperparameters and the checkpoint config name this directory.
+    """
     base = plan.directory
+    in_container = docker or sandboxed
     for sub in HOST_SUBDIRS:
         (base / sub).mkdir(parents=True, exist_ok=True)
     config = base / "input" / "config"
     job_mode = str(request["AlgorithmSpecification"].get("TrainingInputMode", "File"))
-    _write_json(config / "hyperparameters.json", dict(request.get("HyperParameters") or {}))
+    hyperparameters = dict(request.get("HyperParameters") or {})
+    if not in_container:
+        hyperparameters = contract.relocate_hyperparameters(hyperparameters, str(base))
+    _write_json(config / "hyperparameters.json", hyperparameters)
     channel_config = contract.input_data_config(request.get("InputDataConfig", []), job_mode, plan.host.group)
     _write_json(config / "inputdataconfig.json", channel_config)
     _write_json(config / "resourceconfig.json", contract.resource_config(plan.host, hosts))
@@ -85,7 +95,7 @@ def prepare_host(
     if checkpoint:
         local = checkpoint_dir(base, request)
         local.mkdir(parents=True, exist_ok=True)
-        shown = local if not docker else Path(CONTAINER_BASE) / local.relative_to(base)
+        shown = local if not in_container else Path(CONTAINER_BASE) / local.relative_to(base)
         _write_json(config / "checkpointconfig.json", {"LocalPath": str(shown), "S3Path": checkpoint.get("S3Uri")})
     data = base / "input" / "data"
     for spec, material in channels:
@@ -130,13 +140,21 @@ def script_environment(
     region: str,
     num_gpus: int,
     python: str,
+    sandboxed: bool = False,
 ) -> tuple[dict[str, str], list[str]]:
-    """(the script's full environment, its arguments): inherited < Environment < platform < toolkit."""
-    base = str(plan.directory)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SM_")}
+    """(the script's full environment, its arguments): inherited < Environment < platform < toolkit.
+
+    ``sandboxed``: the host directory is mounted at ``/opt/ml``, so every path is the
+    container's and ``SAGEMAKER_BASE_DIR`` is not set (as in a container); otherwise it
+    points at the host directory (relocation).
+    """
+    base = CONTAINER_BASE if sandboxed else str(plan.directory)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SM_") and k != "SAGEMAKER_BASE_DIR"}
     container_env = {str(k): str(v) for k, v in (request.get("Environment") or {}).items()}
     env.update(container_env)
-    env.update(TRAINING_JOB_NAME=job_name, TRAINING_JOB_ARN=job_arn, SAGEMAKER_BASE_DIR=base)
+    env.update(TRAINING_JOB_NAME=job_name, TRAINING_JOB_ARN=job_arn)
+    if not sandboxed:
+        env["SAGEMAKER_BASE_DIR"] = base
     if plan.host.instance_type == "local" and "CUDA_VISIBLE_DEVICES" not in container_env:
         env["CUDA_VISIBLE_DEVICES"] = ""  # like a container started without --gpus
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -154,7 +172,7 @@ def script_environment(
         context, resource, data_config, dict(request.get("HyperParameters") or {})
     )
     env.update(toolkit_env)
-    code_dir = str(plan.directory / "code")
+    code_dir = f"{base}/code"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (code_dir, env.get("PYTHONPATH", "")) if p)
     if python != sys.executable:
         venv = str(Path(python).parent.parent)

@@ -38,6 +38,7 @@ from .channels import ChannelSpec, Materialized, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
 from .launch import algorithm_process, docker_process, end_with_newline, failure_reason, script_process
 from .metrics import final_metrics
+from .sandbox import JobSandbox, SandboxUnavailable, fallback_notice
 from .venvs import python_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,6 +98,7 @@ class LocalTrainingJob:
         self._finalized = False
         self._network: str | None = None
         self._algorithm_environment: dict[str, str] = {}
+        self._sandbox: JobSandbox | None = None
         self._started = time.monotonic()
         self._max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
         now = _now()
@@ -285,6 +287,8 @@ class LocalTrainingJob:
             for plan in self._plans:
                 for pipe in plan.pipes:
                     pipe.close()
+            if self._sandbox is not None:
+                self._sandbox.close()
         if self._stop_reason is not None:
             status = "Stopped"
         fields: dict[str, Any] = {}
@@ -321,8 +325,32 @@ class LocalTrainingJob:
             message = _joined(message, self._stop_message)
         self._finalize(status, message, **fields)
 
+    def _begin_sandbox(self) -> str | None:
+        """Start the job's namespaces (script mode only; ready later), or say why they cannot be used."""
+        try:
+            self._sandbox = JobSandbox.begin(self.directory / "ns", [host.name for host in self.hosts])
+        except SandboxUnavailable as exc:
+            return str(exc)
+        return None
+
+    def _sandbox_ready(self, problem: str | None) -> None:
+        """Wait for the namespaces; on failure fall back to relocation, saying so in every host's log."""
+        if problem is None and self._sandbox is not None:
+            try:
+                self._sandbox.ready()
+                return
+            except SandboxUnavailable as exc:
+                self._sandbox, problem = None, str(exc)
+        notice = fallback_notice(problem or "namespaces unavailable")
+        for host in self.hosts:
+            with open(self.log_path(host.name), "ab") as log:
+                log.write(f"{notice}\n".encode())
+
     def _prepare(self) -> None:
         job_mode = str(self.request["AlgorithmSpecification"].get("TrainingInputMode", "File"))
+        # script mode only: Docker has its containers, built-in algorithms run relocated (algorithms/)
+        scripted = self.docker_cli is None and self.algorithm is None
+        problem = self._begin_sandbox() if scripted else None
         cache = private_dir(self.directory / "cache")
         channels: list[tuple[ChannelSpec, Materialized]] = []
         for raw in self.request.get("InputDataConfig") or []:
@@ -335,9 +363,19 @@ class LocalTrainingJob:
         plans = [HostPlan(h, i, self.directory / h.name, self.log_path(h.name)) for i, h in enumerate(self.hosts)]
         with self._lock:
             self._plans = plans
+        if scripted:
+            self._sandbox_ready(problem)
         for plan in plans:
             self._check_stop()
-            prepare_host(plan, self.hosts, self.request, channels, code, docker=self.docker_cli is not None)
+            prepare_host(
+                plan,
+                self.hosts,
+                self.request,
+                channels,
+                code,
+                docker=self.docker_cli is not None,
+                sandboxed=self._sandbox is not None,
+            )
         checkpoint = self.request.get("CheckpointConfig")
         if checkpoint and checkpoint.get("S3Uri"):
             for plan in plans:
@@ -392,6 +430,7 @@ class LocalTrainingJob:
             request=self.request,
             region=self.region,
             gpus=gpus,
+            sandbox=self._sandbox,
         )
 
     def _host_main(self, process: HostProcess) -> None:

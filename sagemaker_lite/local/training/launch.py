@@ -11,14 +11,16 @@ toolkit's ``ExecuteUserScriptError`` text with the exit code and the last log li
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..processes import HostProcess
-from . import contract
+from . import contract, distribution
 from .hosts import HostPlan, docker_environment, script_command, script_environment
+from .sandbox import CONTAINER_BASE, JobSandbox
 
 #: the directory holding the sagemaker_lite package (a built-in algorithm's module runs from it)
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
@@ -33,8 +35,13 @@ def script_process(
     request: Mapping[str, Any],
     region: str,
     gpus: int,
+    sandbox: JobSandbox | None = None,
 ) -> HostProcess:
-    """The host's training script as a process (its command line is written to the log first)."""
+    """The host's training script as a process (its command line is written to the log first).
+
+    With a ``sandbox`` the process starts inside the host's container (its own ``/opt/ml``,
+    hostname and network); without, in the host directory that stands in for ``/opt/ml``.
+    """
     env, args = script_environment(
         plan,
         job_name=job_name,
@@ -43,17 +50,29 @@ def script_process(
         region=region,
         num_gpus=gpus if plan.host.instance_type == "local_gpu" else 0,
         python=python,
+        sandboxed=sandbox is not None,
     )
     program = env["SM_USER_ENTRY_POINT"]
     code = plan.directory / "code"
     kind = contract.entry_point_kind(program, os.listdir(code))
     if kind == "command":
         os.chmod(code / program, 0o755)
-    argv = script_command(python, program, kind, args)
+    launch = distribution.plan_launch(json.loads(env["SM_TRAINING_ENV"]), python, kind)
+    env.update(launch.env)
+    argv = distribution.command(launch, python, script_command(python, program, kind, args), program, args)
     with open(plan.log_path, "ab") as log:
         log.write(f"Invoking script with the following command:\n\n{' '.join(argv)}\n\n".encode())
+    launcher = None
+    if sandbox is not None:
+        launcher = sandbox.launcher(plan.host.name, plan.directory, f"{CONTAINER_BASE}/code")
     return HostProcess(
-        plan.host.name, argv, cwd=code, env=env, log_path=plan.log_path, fifo_dir=plan.directory / "input" / "data"
+        plan.host.name,
+        argv,
+        cwd=code,
+        env=env,
+        log_path=plan.log_path,
+        fifo_dir=plan.directory / "input" / "data",
+        launcher=launcher,
     )
 
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.local
 
 #: writes into its checkpoint directory, wherever the job says that is
 CHECKPOINTING = """
-ckpt = json.load(open(os.environ.get("SAGEMAKER_BASE_DIR", "/opt/ml") + "/input/config/checkpointconfig.json"))["LocalPath"]
+base = os.environ.get("SAGEMAKER_BASE_DIR", "/opt/ml")
+ckpt = json.load(open(base + "/input/config/checkpointconfig.json"))["LocalPath"]
 os.makedirs(ckpt, exist_ok=True)
 open(os.path.join(ckpt, "written-by-job"), "w").write("x")
 """

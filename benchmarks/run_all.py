@@ -32,6 +32,11 @@ BENCHMARKS = {
     "code_packing": ("bench_code_packing.py", "code_packing.md", "sourcedir.tar.gz packing MB/s vs `tar czf`"),
     "refit_upload": ("bench_refit_upload.py", "refit_upload.md", "code bytes uploaded on a re-fit vs official"),
     "local_latency": ("bench_local_latency.py", "local_latency.md", "local mode: fit() -> script's first line"),
+    "local_distributed": (
+        "bench_local_distributed.py",
+        "local_distributed.md",
+        "local mode: 2-host MultiWorkerMirroredStrategy job vs the same script run by hand",
+    ),
     "local_pipe": ("bench_local_pipe.py", "local_pipe.md", "local Pipe mode throughput vs a raw FIFO pump"),
     "local_serving": ("bench_local_serving.py", "local_serving.md", "local TF Serving latency p50/p99, 1 and 100 rows"),
     "tuning": ("bench_tuning.py", "tuning.md", "local tuning: parallel wall time; Bayesian vs Random over 5 seeds"),

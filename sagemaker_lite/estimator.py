@@ -288,8 +288,13 @@ class EstimatorBase(ConfigBacked):
         check_estimator_debugger(self._config, config, region=region, image_uri=image_uri)
 
     def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:
-        if config.is_local or not config.rules:
+        if not config.rules:
             return {}
+        if config.is_local:  # not evaluated locally (the job reports so): the request names the file
+            from pathlib import Path
+
+            local = [rule.local_source for rule in config.rules if rule.local_source is not None]
+            return {source: Path(source).resolve().as_uri() for source in local}
         from .debugger.sources import upload_rule_sources
 
         return upload_rule_sources(self.sagemaker_session, config.rules)

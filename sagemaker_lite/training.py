@@ -312,21 +312,29 @@ def build_training_request(
         request["Environment"] = dict(config.environment)
     if config.max_retry_attempts is not None:
         request["RetryStrategy"] = {"MaximumRetryAttempts": config.max_retry_attempts}
-    if region is not None and not config.is_local:
-        request.update(
-            debugger_request_fields(
-                region=region,
-                output_path=output_path,
-                debugger_hook_config=config.debugger_hook_config,
-                disable_profiler=config.disable_profiler,
-                rules=config.rules,
-                tensorboard_output_config=config.tensorboard_output_config,
-                profiler_config=config.profiler_config,
-                instance_type=config.instance_type,
-                job_name=job_name,
-                rule_sources=rule_sources,
-            )
+    if region is not None:
+        fields = debugger_request_fields(
+            region=region,
+            output_path=output_path,
+            debugger_hook_config=config.debugger_hook_config,
+            disable_profiler=config.disable_profiler,
+            rules=config.rules,
+            tensorboard_output_config=config.tensorboard_output_config,
+            profiler_config=config.profiler_config,
+            instance_type=config.instance_type,
+            job_name=job_name,
+            rule_sources=rule_sources,
         )
+        if config.is_local:
+            # a local job carries only the Debugger settings the user asked for (no default hook or
+            # profiler), so describe() shows them and the local backend reports the rules' status
+            asked = {"DebugRuleConfigurations", "ProfilerRuleConfigurations", "TensorBoardOutputConfig"}
+            if isinstance(config.debugger_hook_config, DebuggerHookConfig):
+                asked.add("DebugHookConfig")
+            if config.profiler_config is not None:
+                asked.add("ProfilerConfig")
+            fields = {key: value for key, value in fields.items() if key in asked}
+        request.update(fields)
     if extra:
         request.update(extra)
     if not request["RoleArn"]:

@@ -28,7 +28,8 @@ def check_estimator_debugger(asked: Any, config: Any, *, region: str, image_uri:
             or (asked.tensorboard_output_config or asked.profiler_config)
         ):
             warnings.warn(
-                "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode",
+                "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode: the job "
+                "describes them, and reports every rule as Error, not evaluated",
                 UserWarning,
                 stacklevel=4,
             )

@@ -45,6 +45,7 @@ ECHOED_FIELDS = (
     "TensorBoardOutputConfig",
     "ExperimentConfig",
     "ProfilerConfig",
+    "ProfilerRuleConfigurations",
     "Environment",
     "RetryStrategy",
     "RemoteDebugConfig",

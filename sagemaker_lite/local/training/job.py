@@ -56,6 +56,33 @@ class StopRequested(Exception):
     """Raised inside the supervisor when a stop arrives between preparation steps."""
 
 
+NOT_EVALUATED = (
+    "Not evaluated: local mode runs no Debugger or profiler rule jobs. "
+    "Run the job on SageMaker (an ml.* instance type) to evaluate this rule."
+)
+
+
+def _unevaluated_rules(request: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """An honest status for every rule of the request: ``Error``, not evaluated (never NoIssuesFound)."""
+    statuses: dict[str, Any] = {}
+    for field, status_field in (
+        ("DebugRuleConfigurations", "DebugRuleEvaluationStatuses"),
+        ("ProfilerRuleConfigurations", "ProfilerRuleEvaluationStatuses"),
+    ):
+        rules = request.get(field) or []
+        if rules:
+            statuses[status_field] = [
+                {
+                    "RuleConfigurationName": rule["RuleConfigurationName"],
+                    "RuleEvaluationStatus": "Error",
+                    "StatusDetails": NOT_EVALUATED,
+                    "LastModifiedTime": now,
+                }
+                for rule in rules
+            ]
+    return statuses
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -119,6 +146,7 @@ class LocalTrainingJob:
             EnableInterContainerTrafficEncryption=bool(request.get("EnableInterContainerTrafficEncryption", False)),
             EnableManagedSpotTraining=bool(request.get("EnableManagedSpotTraining", False)),
         )
+        description.update(_unevaluated_rules(request, now))
         self._description = description
 
     # --- record -----------------------------------------------------------------------

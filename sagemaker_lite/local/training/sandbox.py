@@ -10,13 +10,15 @@ Local mode gives each host the same view, on Linux, without root and without Doc
   namespace (kept alive by a bind mount on ``<job>/ns/net-<host>``) with its own ``lo`` and an
   ``eth0`` (a veth whose peer sits on the bridge) holding ``10.254.x.y/16``. Nothing in
   these namespaces has a route anywhere else: hosts reach each other and nothing else,
-  and nothing they listen on is reachable from outside the job. When ``/opt/ml`` does
+  and nothing they listen on is reachable from outside the job. A single host lives in
+  the job's network namespace itself (``lo`` only, ``algo-1`` is ``127.0.1.1``; no veth,
+  no ``ip`` call). When ``/opt/ml`` does
   not exist on this machine, the holder mounts a tmpfs on ``/opt`` (in its private
   mount namespace only) that re-exposes every original entry of ``/opt`` by bind mount
   and adds an empty ``ml/`` mount point, so nothing is ever created on the real disk.
-* every **host** starts (under its reaper, processes.py) through a tiny launcher (``python -I -S``, single-threaded, as
-  ``setns(2)`` into a user namespace requires) that joins the holder's user and mount
-  namespaces, takes a private copy of the mount table and a UTS namespace, joins its
+* every **host** starts (under its reaper, processes.py) through a tiny launcher
+  (``python -I -S``, single-threaded, as ``setns(2)`` into a user namespace requires) that
+  joins the holder's user and mount namespaces, takes a private copy of the mount table and a UTS namespace, joins its
   host's network namespace, bind-mounts its host directory on ``/opt/ml`` and the job's
   hosts file on ``/etc/hosts``, sets the hostname ``algo-<n>``, re-arms the parent-death
   signal (joining a user namespace clears it) and execs the script.
@@ -25,7 +27,8 @@ Why ctypes ``unshare``/``setns``/``mount`` in a launcher and not util-linux: Pyt
 has no ``os.unshare``/``os.setns``; the ``unshare``/``nsenter`` commands would add one
 process per step and cannot bind-mount the host directory between joining and exec, and
 ``preexec_fn`` is unsafe in our multi-threaded supervisor. ``ip`` (iproute2) is used only
-for the veth/bridge plumbing (netlink), batched: one call for the job, one per host.
+for the veth/bridge plumbing (netlink), in one batched call per multi-host job; interfaces
+are brought up and addressed with ioctls, without starting a process.
 
 Where any of this is unavailable (not Linux, no ``ip``, a kernel or container runtime
 that forbids user namespaces) or ``SAGEMAKER_LITE_NAMESPACES=off`` is set, ``start``
@@ -69,11 +72,21 @@ _PRELUDE = (
 
 # argv: <config json>. Prints "ready" (or "error: ...") on stdout, then lives until stdin closes.
 HOLDER = _PRELUDE + (
-    "import json,subprocess\n"
+    "import fcntl,json,socket,struct\n"
     "cfg=json.loads(sys.argv[1])\n"
     "def ip(lines):\n"
+    "    import subprocess\n"
     "    r=subprocess.run([cfg['ip'],'-b','-'],input='\\n'.join(lines)+'\\n',text=True,capture_output=True)\n"
     "    if r.returncode: raise OSError('ip: '+r.stderr.strip())\n"
+    "def up(name,addr=None):\n"  # ioctls: no process to start for lo and the addresses
+    "    s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+    "    n=name.encode()\n"
+    "    if addr:\n"
+    "        for req,a in ((0x8916,addr),(0x891c,'255.255.0.0')):\n"  # SIOCSIFADDR, SIOCSIFNETMASK
+    "            fcntl.ioctl(s,req,struct.pack('16sHH4s8x8x',n,socket.AF_INET,0,socket.inet_aton(a)))\n"
+    "    flags=struct.unpack('16sH',fcntl.ioctl(s,0x8913,struct.pack('16sH22x',n,0))[:18])[1]\n"  # SIOCGIFFLAGS
+    "    fcntl.ioctl(s,0x8914,struct.pack('16sH22x',n,flags|1))\n"  # SIOCSIFFLAGS |= IFF_UP
+    "    s.close()\n"
     "try:\n"
     "    uid,gid=os.getuid(),os.getgid()\n"
     "    ok(libc.unshare(NEWUSER|NEWNS|NEWNET),'unshare(user, mount, net)')\n"
@@ -93,22 +106,25 @@ HOLDER = _PRELUDE + (
     "            else: open(d,'w').close(); bind(s,d)\n"
     "        os.mkdir('/opt/ml')\n"
     "    job=os.open('/proc/self/ns/net',os.O_RDONLY)\n"
-    "    lines=['link set lo up','link add smlbr0 type bridge','link set smlbr0 up']\n"
-    "    for i,(name,addr) in enumerate(cfg['hosts']):\n"
-    "        path=cfg['dir']+'/net-'+name\n"
-    "        open(path,'w').close()\n"
-    "        ok(libc.unshare(NEWNET),'unshare(net)')\n"
-    "        bind('/proc/self/ns/net',path)\n"
-    "        ok(libc.setns(job,NEWNET),'setns(job net)')\n"
-    "        lines.append('link add smlv%d type veth peer name eth0 netns %s'%(i,path))\n"
-    "        lines.append('link set smlv%d master smlbr0 up'%i)\n"
-    "    ip(lines)\n"
-    "    for name,addr in cfg['hosts']:\n"
-    "        fd=os.open(cfg['dir']+'/net-'+name,os.O_RDONLY)\n"
-    "        ok(libc.setns(fd,NEWNET),'setns(host net)')\n"
-    "        os.close(fd)\n"
-    "        ip(['link set lo up','addr add %s/16 dev eth0'%addr,'link set eth0 up'])\n"
-    "        ok(libc.setns(job,NEWNET),'setns(job net)')\n"
+    "    up('lo')\n"
+    "    if len(cfg['hosts'])>1:\n"
+    "        lines=['link add smlbr0 type bridge','link set smlbr0 up']\n"
+    "        for i,(name,addr) in enumerate(cfg['hosts']):\n"
+    "            path=cfg['dir']+'/net-'+name\n"
+    "            open(path,'w').close()\n"
+    "            ok(libc.unshare(NEWNET),'unshare(net)')\n"
+    "            bind('/proc/self/ns/net',path)\n"
+    "            up('lo')\n"
+    "            ok(libc.setns(job,NEWNET),'setns(job net)')\n"
+    "            lines.append('link add smlv%d type veth peer name eth0 netns %s'%(i,path))\n"
+    "            lines.append('link set smlv%d master smlbr0 up'%i)\n"
+    "        ip(lines)\n"
+    "        for name,addr in cfg['hosts']:\n"
+    "            fd=os.open(cfg['dir']+'/net-'+name,os.O_RDONLY)\n"
+    "            ok(libc.setns(fd,NEWNET),'setns(host net)')\n"
+    "            os.close(fd)\n"
+    "            up('eth0',addr)\n"
+    "            ok(libc.setns(job,NEWNET),'setns(job net)')\n"
     "except Exception as exc:\n"
     "    print('error: %s'%exc,flush=True)\n"
     "    sys.exit(1)\n"
@@ -172,8 +188,10 @@ def requested() -> bool:
     return os.environ.get(MODE_ENV, "auto").strip().lower() not in _OFF
 
 
-def host_address(index: int) -> str:
-    """``algo-<index+1>``'s address on the job network (10.254.0.1, 10.254.0.2, ...)."""
+def host_address(index: int, count: int = 2) -> str:
+    """``algo-<index+1>``'s address: 10.254.0.1, 10.254.0.2, ... on the job network; 127.0.1.1 alone."""
+    if count == 1:
+        return "127.0.1.1"
     number = index + 1
     return f"10.254.{number // 256}.{number % 256}"
 
@@ -181,7 +199,7 @@ def host_address(index: int) -> str:
 def hosts_file(names: Sequence[str]) -> str:
     """The ``/etc/hosts`` every host of the job sees."""
     lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback"]
-    lines += [f"{host_address(i)}\t{name}" for i, name in enumerate(names)]
+    lines += [f"{host_address(i, len(names))}\t{name}" for i, name in enumerate(names)]
     return "\n".join(lines) + "\n"
 
 
@@ -192,7 +210,7 @@ class JobSandbox:
         self.directory = directory
         self._holder = holder
         self.names = list(names)
-        self.addresses = {name: host_address(i) for i, name in enumerate(names)}
+        self.addresses = {name: host_address(i, len(names)) for i, name in enumerate(names)}
 
     @classmethod
     def begin(cls, directory: Path, names: Sequence[str]) -> JobSandbox:
@@ -202,11 +220,11 @@ class JobSandbox:
         if not sys.platform.startswith("linux"):
             raise SandboxUnavailable(f"namespaces need Linux (this is {sys.platform})")
         ip = shutil.which("ip") or next((p for p in ("/usr/sbin/ip", "/sbin/ip") if os.access(p, os.X_OK)), None)
-        if ip is None:
-            raise SandboxUnavailable("the 'ip' command (iproute2) is not installed")
+        if ip is None and len(names) > 1:
+            raise SandboxUnavailable("the 'ip' command (iproute2), needed to connect several hosts, is not installed")
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "hosts").write_text(hosts_file(names), encoding="utf-8")
-        config = {"dir": str(directory), "ip": ip, "hosts": [[n, host_address(i)] for i, n in enumerate(names)]}
+        config = {"dir": str(directory), "ip": ip or "", "hosts": [[n, host_address(i)] for i, n in enumerate(names)]}
         try:
             holder = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", HOLDER, json.dumps(config)],
@@ -246,7 +264,7 @@ class JobSandbox:
             "-c",
             LAUNCHER,
             str(self._holder.pid),
-            str(self.directory / f"net-{name}"),
+            str(self.directory / f"net-{name}") if len(self.names) > 1 else f"/proc/{self._holder.pid}/ns/net",
             str(host_dir),
             str(self.directory / "hosts"),
             name,

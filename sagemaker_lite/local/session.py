@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._retry import PollingPolicy
+from ..errors import ValidationError
 from ..retries import RetryPolicy
 from ..session import Session, _region_from_environment
 from .store import DEFAULT_REGION, builtin_root, default_root
@@ -46,7 +47,14 @@ class LocalSession(Session):
 
     - ``root``: where jobs, logs and cached environments live
       (default ``$SAGEMAKER_LITE_LOCAL_ROOT`` or ``~/.cache/sagemaker_lite/local``);
-    - ``stop_timeout``: seconds between SIGTERM and SIGKILL when a job is stopped.
+    - ``stop_timeout``: seconds between SIGTERM and SIGKILL when a job is stopped;
+    - ``python``: the interpreter that runs training scripts (default: the one running ``fit()``);
+    - ``framework_versions``: ``"installed"`` (default: run with the framework version that
+      interpreter has, the log says when it differs from the estimator's ``framework_version``)
+      or ``"exact"`` (build and cache an environment with the version asked for, or fail at
+      once naming the versions the package index has for this Python).
+
+    ``LocalSession(python="/opt/py310/bin/python", framework_versions="exact")``
     """
 
     def __init__(
@@ -62,6 +70,8 @@ class LocalSession(Session):
         endpoint_urls: Mapping[str, str] | None = None,
         root: str | Path | None = None,
         stop_timeout: float = 10.0,
+        python: str | None = None,
+        framework_versions: str = "installed",
         polling: PollingPolicy | None = None,
         retry_mode: str = "standard",
         max_attempts: int | None = None,
@@ -105,6 +115,12 @@ class LocalSession(Session):
         self.local_mode = True
         self.disable_local_code = disable_local_code
         self.stop_timeout = stop_timeout
+        from .training.frameworks import MODES
+
+        if framework_versions not in MODES:
+            raise ValidationError("framework_versions", framework_versions, " or ".join(repr(m) for m in MODES))
+        self.python = python
+        self.framework_versions = framework_versions
         self._root = Path(root).expanduser().resolve() if root is not None else None
 
     @property
@@ -132,6 +148,8 @@ class LocalSession(Session):
                         region_name=self.region_name,
                         s3_client_factory=lambda: self.s3_client,
                         stop_timeout=self.stop_timeout,
+                        python=self.python,
+                        framework_versions=self.framework_versions,
                     )
                 elif service == "sagemaker-runtime":
                     from .api.runtime import LocalRuntimeClient

@@ -42,6 +42,7 @@ from ..store import (
     recover_orphans,
 )
 from ..training import contract
+from ..training.frameworks import MODES
 from ..training.job import TERMINAL, LocalTrainingJob
 from .hosting import LocalHostingMixin
 from .processing import LocalProcessingMixin
@@ -152,6 +153,8 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
     ``LocalSageMakerClient(root=Path(...), s3_client_factory=lambda: session.s3_client)``;
     ``LocalSession`` builds one for you. ``stop_timeout`` is how long a stopped job's
     processes get between SIGTERM and SIGKILL (SageMaker gives 120 s; locally 10 s).
+    ``python`` is the interpreter that runs training scripts (default: this one);
+    ``framework_versions`` is ``"installed"`` or ``"exact"`` (training/frameworks.py).
     """
 
     def __init__(
@@ -161,10 +164,16 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         region_name: str = DEFAULT_REGION,
         s3_client_factory: Callable[[], Any] | None = None,
         stop_timeout: float = 10.0,
+        python: str | None = None,
+        framework_versions: str = "installed",
     ) -> None:
+        if framework_versions not in MODES:
+            raise ValidationError("framework_versions", framework_versions, " or ".join(repr(m) for m in MODES))
         self.root = root or default_root()
         self.region_name = region_name
         self.stop_timeout = stop_timeout
+        self.python = python
+        self.framework_versions = framework_versions
         self._s3_factory = s3_client_factory or self._own_s3_client
         self._s3: Any = None
         self.meta = SimpleNamespace(region_name=region_name, service_model=None)
@@ -226,6 +235,8 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
             stop_timeout=self.stop_timeout,
             docker_cli=docker_cli,
             algorithm=algorithm,
+            python=self.python,
+            framework_versions=self.framework_versions,
         )
         key = (str(self.root), job.name)
         with _LIVE_LOCK:

@@ -174,7 +174,7 @@ def script_environment(
     env.update(toolkit_env)
     code_dir = f"{base}/code"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (code_dir, env.get("PYTHONPATH", "")) if p)
-    if python != sys.executable:
+    if python != sys.executable and (Path(python).parent.parent / "pyvenv.cfg").is_file():
         venv = str(Path(python).parent.parent)
         env["VIRTUAL_ENV"] = venv
         env["PATH"] = os.pathsep.join(p for p in (str(Path(python).parent), env.get("PATH", "")) if p)

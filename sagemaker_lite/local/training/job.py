@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..processes import HostProcess, registry
 from ..store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
-from . import contract
+from . import contract, frameworks
 from .artifacts import JobSetupError, deliver_outputs, deliver_tree, fetch_tree, merged_files, stage_job_code
 from .channels import ChannelSpec, Materialized, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
@@ -100,6 +100,8 @@ class LocalTrainingJob:
         stop_timeout: float,
         docker_cli: str | None = None,
         algorithm: BuiltinAlgorithm | None = None,
+        python: str | None = None,
+        framework_versions: str = "installed",
     ) -> None:
         self.request = copy.deepcopy(request)
         self.name = str(request["TrainingJobName"])
@@ -112,6 +114,8 @@ class LocalTrainingJob:
         self.stop_timeout = stop_timeout
         self.docker_cli = docker_cli
         self.algorithm = algorithm
+        self.python = python
+        self.framework_versions = framework_versions
         self._s3_factory = s3_factory
         self._lock = threading.RLock()
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -422,9 +426,18 @@ class LocalTrainingJob:
             with open(self._plans[0].log_path, "ab", buffering=0) as log:
                 return self.algorithm.python(log)
         program = contract.entry_point(self.request.get("HyperParameters") or {}, self.request.get("Environment") or {})
-        return python_for(
-            self._plans[0].directory / "code", program or "", self.root / "venvs", self._plans[0].log_path
+        python = python_for(
+            self._plans[0].directory / "code", program or "", self.root / "venvs", self._plans[0].log_path, self.python
         )
+        want = frameworks.requested(str(self.request["AlgorithmSpecification"].get("TrainingImage", "")))
+        line, differs = frameworks.describe(python, want)
+        if differs and want is not None and self.framework_versions == "exact":
+            python = frameworks.exact_environment(python, want, self.root / "venvs", self._plans[0].log_path)
+            line, _ = frameworks.describe(python, want)
+        for plan in self._plans:
+            with open(plan.log_path, "ab") as log:
+                log.write(f"{line}\n".encode())
+        return python
 
     # --- running the hosts ------------------------------------------------------------
 

@@ -101,13 +101,18 @@ def _run(cmd: list[str], log: IO[bytes], cwd: Path | None, what: str, timeout: f
         )
 
 
-def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: float | None = None) -> Path:
+def ensure_venv(
+    requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: float | None = None, base: str | None = None
+) -> Path:
     """The python of a venv with ``requirements`` installed (built, or reused); pip output goes to ``log``.
 
     ``timeout`` bounds each step (creating the venv, ``pip install``); None waits as long as pip does.
+    ``base``: another interpreter (``LocalSession(python=...)``) whose venv sees that interpreter's
+    own packages (``--system-site-packages``, with its own pip) instead of this one's layers.
     """
     content = requirements.read_bytes()
-    venv = venvs_dir / venv_key(content)
+    other = base is not None and base != sys.executable
+    venv = venvs_dir / venv_key(content + (f"\n# base {base}".encode() if other else b""))
     python = venv_python(venv)
     if (venv / COMPLETE_MARKER).exists():
         log.write(f"Reusing the environment for requirements.txt at {venv}\n".encode())
@@ -117,14 +122,15 @@ def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: fl
             return python
         if venv.exists():
             shutil.rmtree(venv)  # an earlier build that did not finish
-        own_pip = importlib.util.find_spec("pip") is not None
-        create = [sys.executable, "-m", "venv", "--system-site-packages"]
+        own_pip = importlib.util.find_spec("pip") is not None and not other
+        create = [base if other and base else sys.executable, "-m", "venv", "--system-site-packages"]
         create += ["--without-pip", str(venv)] if own_pip else [str(venv)]
         log.write(f"Installing requirements.txt into a cached environment at {venv}\n".encode())
         try:
             _run(create, log, None, "InstallRequirementsError (creating the environment)", timeout)
-            layer = "".join(f"import site; site.addsitedir({d!r})\n" for d in _site_dirs())
-            (_venv_site_packages(python) / LAYER_FILE).write_text(layer, encoding="utf-8")
+            if not other:
+                layer = "".join(f"import site; site.addsitedir({d!r})\n" for d in _site_dirs())
+                (_venv_site_packages(python) / LAYER_FILE).write_text(layer, encoding="utf-8")
             install = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
             _run([*install, "-r", str(requirements)], log, requirements.parent, "InstallRequirementsError", timeout)
         except BaseException:
@@ -134,7 +140,7 @@ def ensure_venv(requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: fl
     return python
 
 
-def python_for(code: Path, program: str, venvs_dir: Path, log_path: Path) -> str:
+def python_for(code: Path, program: str, venvs_dir: Path, log_path: Path, python: str | None = None) -> str:
     """The interpreter for a script-mode host: a requirements venv when ``code`` has requirements.txt.
 
     Like the toolkit, requirements are installed for Python entry points (scripts and
@@ -142,8 +148,9 @@ def python_for(code: Path, program: str, venvs_dir: Path, log_path: Path) -> str
     """
     from . import contract
 
+    base = python or sys.executable
     requirements = code / "requirements.txt"
     if not requirements.is_file() or contract.entry_point_kind(program, os.listdir(code)) == "command":
-        return sys.executable
+        return base
     with open(log_path, "ab", buffering=0) as log:
-        return str(ensure_venv(requirements, venvs_dir, log))
+        return str(ensure_venv(requirements, venvs_dir, log, base=base))

@@ -35,7 +35,7 @@ from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
-from .limits import check_request, planned_default_bucket
+from .limits import botocore_session_of, check_request, planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 from .training import (
     TrainingConfig,
@@ -207,7 +207,12 @@ class EstimatorBase(ConfigBacked):
             extra=extra,
             rule_sources=rule_sources,
         )
-        check_request("CreateTrainingJob", request, local=request_config.is_local)  # staged values too
+        check_request(  # staged values too
+            "CreateTrainingJob",
+            request,
+            local=request_config.is_local,
+            botocore_session=botocore_session_of(session),
+        )
         self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
         return request
 
@@ -277,7 +282,9 @@ class EstimatorBase(ConfigBacked):
                 if rule.local_source is not None
             },
         )
-        check_request("CreateTrainingJob", planned, local=local)
+        check_request(
+            "CreateTrainingJob", planned, local=local, botocore_session=botocore_session_of(self.sagemaker_session)
+        )
 
     # --- Debugger -------------------------------------------------------------------------
 

@@ -140,9 +140,20 @@ def _service_model(service: str) -> Any:
     return botocore.session.get_session().get_service_model(service)
 
 
-def _operation(operation: str) -> OperationModel:
-    model: OperationModel = _service_model(SERVICE_OF.get(operation, "sagemaker")).operation_model(operation)
-    return model
+def botocore_session_of(session: Any) -> Any:
+    """The botocore session behind a sagemaker_lite Session, whose loader its clients share (or None)."""
+    from botocore.session import Session as BotocoreSession
+
+    core = getattr(getattr(session, "boto_session", None), "_session", None)
+    return core if isinstance(core, BotocoreSession) else None
+
+
+def _operation(operation: str, botocore_session: Any = None) -> OperationModel:
+    service = SERVICE_OF.get(operation, "sagemaker")
+    # a Session's own botocore session parses the model once for its clients and this check alike
+    model = botocore_session.get_service_model(service) if botocore_session is not None else _service_model(service)
+    result: OperationModel = model.operation_model(operation)
+    return result
 
 
 # --- Java patterns as Python regular expressions ----------------------------------------------
@@ -468,10 +479,12 @@ class _Walker:
             self.problem(path, value, f"a value not starting with {limit.limit!r} ({limit.source})")
 
 
-def problems(operation: str, request: Mapping[str, Any], *, local: bool = False) -> list[Problem]:
+def problems(
+    operation: str, request: Mapping[str, Any], *, local: bool = False, botocore_session: Any = None
+) -> list[Problem]:
     """Every constraint of ``operation``'s input that ``request`` breaks (empty when it fits)."""
     walker = _Walker(operation, local=local)
-    walker.walk(request, _operation(operation).input_shape, ())
+    walker.walk(request, _operation(operation, botocore_session).input_shape, ())
     return walker.found
 
 
@@ -481,6 +494,7 @@ def check_request(
     *,
     local: bool = False,
     names: Callable[[Problem, Mapping[str, Any]], str | None] | None = None,
+    botocore_session: Any = None,
 ) -> None:
     """Raise ``ValidationError`` for the first constraint ``request`` breaks; nothing is sent.
 
@@ -488,8 +502,10 @@ def check_request(
 
     ``names`` maps a problem to the user's name for that value (``_request_names.user_name``
     by default); the message names it, the value and the limit, and the request path.
+    ``botocore_session`` (``botocore_session_of(session)``): read the model through the loader the
+    Session's clients use, so it is parsed once per Session rather than once more here.
     """
-    found = problems(operation, request, local=local)
+    found = problems(operation, request, local=local, botocore_session=botocore_session)
     if not found:
         return
     from ._request_names import user_name

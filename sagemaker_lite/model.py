@@ -47,7 +47,7 @@ from .hosting import (
     container_definition,
     production_variant,
 )
-from .limits import check_request, planned_default_bucket
+from .limits import botocore_session_of, check_request, planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
@@ -385,12 +385,12 @@ class Model(ConfigBacked):
         )
         return model_request, config_request, build_create_endpoint_request(endpoint, endpoint, deploy.tags)
 
-    @staticmethod
-    def _check_requests(local: bool, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+    def _check_requests(self, local: bool, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+        botocore_session = botocore_session_of(self.sagemaker_session)
         for operation, request in zip(("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), requests, strict=True):
             if operation == "CreateModel" and not request.get("ExecutionRoleArn") and local:
                 request = {key: value for key, value in request.items() if key != "ExecutionRoleArn"}
-            check_request(operation, request, local=local)
+            check_request(operation, request, local=local, botocore_session=botocore_session)
 
     def _make_predictor(self, endpoint: str, session: Any, serializer: Any, deserializer: Any, model_name: str) -> Any:
         from . import predictor as predictor_module

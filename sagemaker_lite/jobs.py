@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import _partitions
-from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message
+from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
 from .errors import JobFailedError, ValidationError
 from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
 from .redact import LineRedactor, redact
@@ -270,6 +270,14 @@ class TrainingJob:
                 )(poll_once)
         except KeyboardInterrupt:
             out(self.sagemaker_session.training_job_interrupted(self.job_name))
+            raise
+        except Exception as exc:
+            if got_no_answer(exc) or error_code(exc):  # an AWS call failed past its retries: the job is fine
+                out(
+                    f"\nStopped waiting for training job {self.job_name}: {type(exc).__name__}: {exc}\n"
+                    "The job itself is not affected and may still be running. "
+                    f"Resume with: Estimator.attach({self.job_name!r})"
+                )
             raise
         if show_rules:
             for line in summary_lines(description, waited_for_rules=wait_for_rules):

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -148,10 +149,19 @@ def botocore_session_of(session: Any) -> Any:
     return core if isinstance(core, BotocoreSession) else None
 
 
+#: per botocore session (weakly: it goes with its Session), the service models already resolved
+_SESSION_MODELS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _operation(operation: str, botocore_session: Any = None) -> OperationModel:
     service = SERVICE_OF.get(operation, "sagemaker")
-    # a Session's own botocore session parses the model once for its clients and this check alike
-    model = botocore_session.get_service_model(service) if botocore_session is not None else _service_model(service)
+    if botocore_session is None:
+        model = _service_model(service)
+    else:  # a Session's own loader parses the JSON once for its clients and this check alike
+        models = _SESSION_MODELS.setdefault(botocore_session, {})
+        model = models.get(service)
+        if model is None:
+            model = models[service] = botocore_session.get_service_model(service)
     result: OperationModel = model.operation_model(operation)
     return result
 

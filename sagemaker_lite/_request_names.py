@@ -86,6 +86,18 @@ NAMES: dict[str, dict[str, str]] = {
     },
     "CreateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_name", "Tags": "tags"},
     "UpdateEndpoint": {"EndpointName": "endpoint_name", "EndpointConfigName": "endpoint_config_name"},
+    "CreateTransformJob": {
+        "TransformJobName": "job_name",
+        "ModelName": "model_name",
+        "Environment": "env",
+        "MaxPayloadInMB": "max_payload",
+        "MaxConcurrentTransforms": "max_concurrent_transforms",
+        "TransformInput.DataSource.S3DataSource.S3Uri": "data",
+        "TransformOutput.S3OutputPath": "output_path",
+        "TransformResources.InstanceType": "instance_type",
+        "TransformResources.InstanceCount": "instance_count",
+        "Tags": "tags",
+    },
     "InvokeEndpoint": {
         "EndpointName": "endpoint_name",
         "Body": "data",

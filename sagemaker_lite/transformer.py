@@ -302,6 +302,11 @@ class Transformer:
             experiment_config,
             model_client_config,
         )
+        from .limits import botocore_session_of, check_request
+
+        session = self.sagemaker_session
+        local = bool(getattr(session, "local_mode", False))
+        check_request("CreateTransformJob", request, local=local, botocore_session=botocore_session_of(session))
         job = TransformJob(self.sagemaker_session, request["TransformJobName"])
         # a retry of our own create whose answer was lost finds the job: adopted, not an error
         create_or_adopt(
@@ -439,6 +444,10 @@ def create_model_for_transform(model: Any, instance_type: str, tags: Any = None)
     )
     if not request["ExecutionRoleArn"]:
         del request["ExecutionRoleArn"]
+    from .limits import botocore_session_of, check_request
+
+    local = bool(getattr(session, "local_mode", False))
+    check_request("CreateModel", request, local=local, botocore_session=botocore_session_of(session))
     DEFAULT_POLLING.call(lambda: session.sagemaker_client.create_model(**request))
     model.name = name
     return str(name)

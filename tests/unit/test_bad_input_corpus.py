@@ -322,6 +322,17 @@ CASES: list[Any] = [
         "hyperparameters['sagemaker_submit_directory']",
         lambda c: tf_fit(c, code_location="s3://out-bucket/" + "p" * 2480),
     ),
+    (
+        "transform env key not a variable name",
+        "env['1BAD']",
+        lambda c: (
+            __import__("sagemaker_lite.transformer", fromlist=["x"])
+            .Transformer(
+                "m", 1, "ml.m5.large", env={"1BAD": "x"}, output_path="s3://out-bucket/t", sagemaker_session=c.session
+            )
+            .transform("s3://in-bucket/data", wait=False)
+        ),
+    ),
     # --- arguments of every public constructor and method (issue 11 item 12) --------------------------
     ("tf hyperparameters a string", "hyperparameters", lambda c: tf(c, hyperparameters="epochs=10")),
     ("tf dependencies holding None", "dependencies", lambda c: tf(c, dependencies=[None])),

@@ -101,6 +101,47 @@ def test_script_processor_runs_locally_and_delivers_outputs(session: LocalSessio
     assert [s["ProcessingJobName"] for s in listed] == ["local-prep"]
 
 
+HARD_CODED = """
+import os, socket
+rows = open("/opt/ml/processing/input/data/data.csv").read().splitlines()
+os.makedirs("/opt/ml/processing/output", exist_ok=True)
+with open(f"/opt/ml/processing/output/{socket.gethostname()}.csv", "w") as handle:
+    handle.write("\\n".join(rows) + "\\n")
+print(socket.gethostname(), "saw", len(rows), flush=True)
+"""
+
+
+def test_hard_coded_container_paths_run_unchanged_on_two_hosts(
+    session: LocalSession, tmp_path: Path, capsys: Any
+) -> None:
+    """The done-when of issue 17: /opt/ml/processing/... as the container sees it, outputs delivered."""
+    script = tmp_path / "hard_coded.py"
+    script.write_text(HARD_CODED)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "data.csv").write_text("1,2\n3,4\n")
+    out = tmp_path / "out"
+    proc = ScriptProcessor(
+        role=ROLE,
+        image_uri=IMAGE,
+        command=["python3"],
+        instance_count=2,
+        instance_type="local",
+        sagemaker_session=session,
+    )
+    proc.run(
+        code=str(script),
+        inputs=[ProcessingInput(source=str(data), destination="/opt/ml/processing/input/data")],
+        outputs=[ProcessingOutput(source="/opt/ml/processing/output", destination=out.as_uri())],
+        job_name="local-hard-coded",
+    )
+    printed = capsys.readouterr().out
+    assert "[algo-1] algo-1 saw 2" in printed and "[algo-2] algo-2 saw 2" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["algo-1.csv", "algo-2.csv"]
+    assert (out / "algo-2.csv").read_text() == "1,2\n3,4\n"
+    assert not Path("/opt/ml/processing").exists()
+
+
 def test_a_failing_script_fails_the_job_with_its_exit_and_last_lines(session: LocalSession, tmp_path: Path) -> None:
     script = tmp_path / "boom.py"
     script.write_text("print('about to fail', flush=True)\nraise SystemExit(3)\n")
@@ -143,3 +184,32 @@ def test_requirements_install_into_the_job_environment_only(session: LocalSessio
     info = json.loads(next(line for line in printed if line.startswith("{")))
     assert info["prefix"] != info["base"]  # a virtual environment over this interpreter
     assert info["prefix"].startswith(str(session.root))
+
+
+def test_relocation_fallback_rewrites_container_paths_and_says_so(
+    session: LocalSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAGEMAKER_LITE_NAMESPACES", "off")
+    script = tmp_path / "preprocess.py"
+    script.write_text(PREPROCESS_WITH_ARGS)
+    data = write_data(tmp_path / "data", rows=4)
+    out = tmp_path / "out"
+    printed: list[str] = []
+    job = processor(session).run(
+        code=str(script),
+        inputs=[ProcessingInput(source=str(data), destination="/opt/ml/processing/input/data")],
+        outputs=[ProcessingOutput(source="/opt/ml/processing/train", destination=out.as_uri())],
+        arguments=[
+            "--input",
+            "/opt/ml/processing/input/data",
+            "--train",
+            "/opt/ml/processing/train",
+            "--test",
+            "/opt/ml/processing/test",
+        ],
+        job_name="local-fallback",
+        wait=False,
+    )
+    job.wait(printer=printed.append)
+    assert any("no per-host containers" in line for line in printed)
+    assert (out / "train.csv").read_text().splitlines() == ["0,0", "1,2"]

@@ -12,7 +12,8 @@ The container entrypoint runs on this machine, not in the image: ``python``/``py
 resolve to a per-job virtual environment (``--system-site-packages``, so installed
 frameworks are there, and ``pip install -r requirements.txt`` inside the job lands in the
 job's environment, never in yours). With the per-host container (namespaces, see
-``training.sandbox``) the host directory is mounted at ``/opt/ml`` and scripts with
+``training.sandbox``, the same containers training hosts get: own ``/opt/ml``, hostname
+``algo-N``, private network) the host directory is mounted at ``/opt/ml`` and scripts with
 hard-coded ``/opt/ml/processing/...`` paths run unchanged; where namespaces are not
 available, ``/opt/ml`` in the entrypoint and arguments is rewritten to the host directory
 (scripts that hard-code the paths then fail, and the log says so).
@@ -270,8 +271,20 @@ class LocalProcessingJob:
         return [base + arg[len(CONTAINER_BASE) :] if arg.startswith(CONTAINER_BASE + "/") else arg for arg in argv]
 
     def _begin_sandbox(self) -> Any:
-        """The hosts' containers (namespaces) come with the per-host container work; until then, relocation."""
-        return None
+        """The hosts' containers (namespaces), or None after saying in every log why not."""
+        from ..training.sandbox import JobSandbox, SandboxUnavailable, fallback_notice
+
+        try:
+            sandbox = JobSandbox.begin(self.directory / "ns", self.hosts)
+            sandbox.ready()
+        except SandboxUnavailable as exc:
+            notice = fallback_notice(str(exc))
+            for host in self.hosts:
+                with open(self.log_path(host), "ab") as log:
+                    log.write(f"{notice}\n".encode())
+            return None
+        self._sandbox = sandbox
+        return sandbox
 
     def _run_hosts(self) -> tuple[str, str]:
         venv = _job_venv(self.directory / "venv")
@@ -279,15 +292,23 @@ class LocalProcessingJob:
         processes = []
         for host in self.hosts:
             argv = self._argv(host, sandboxed=sandbox is not None)
+            env = self._environment(host, venv)
+            if not os.path.isabs(argv[0]):  # the container's PATH lookup, done here (the launcher execs a path)
+                found = shutil.which(argv[0], path=env["PATH"])
+                if found is None:
+                    raise ValueError(f"the entrypoint command {argv[0]!r} is not installed on this machine")
+                argv[0] = found
             with open(self.log_path(host), "ab") as log:
                 log.write(f"Running the container entrypoint: {' '.join(argv)}\n".encode())
+            launcher = sandbox.launcher(host, self.host_dir(host), "/") if sandbox is not None else None
             processes.append(
                 HostProcess(
                     host,
                     argv,
                     cwd=self.host_dir(host),
-                    env=self._environment(host, venv),
+                    env=env,
                     log_path=self.log_path(host),
+                    launcher=launcher,
                 )
             )
         with self._lock:

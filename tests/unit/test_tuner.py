@@ -37,8 +37,10 @@ NO_SLEEP = PollingPolicy(initial=0, maximum=0, jitter=0, sleep=lambda s: None)
 class TuningDouble:
     """A tuning job that finishes one training job per DescribeHyperParameterTuningJob call."""
 
-    def __init__(self, values: list[float], final: str = "Completed") -> None:
+    def __init__(self, values: list[float], final: str = "Completed", every: int = 1) -> None:
         self.values = values
+        self.every = every
+        self.describes = 0
         self.final = final
         self.finished = 0
         self.stopped = False
@@ -64,7 +66,8 @@ class TuningDouble:
         }
 
     def describe(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not self.stopped and self.finished < len(self.values):
+        self.describes += 1
+        if not self.stopped and self.finished < len(self.values) and self.describes % self.every == 0:
             self.finished += 1
         done = self.finished == len(self.values) or self.stopped
         best = max(range(self.finished), key=lambda i: self.values[i]) if self.finished else None
@@ -123,7 +126,7 @@ def test_wait_prints_a_line_per_finished_job_with_best_so_far(capsys: pytest.Cap
     assert tuner.best_training_job() == "job-003"
 
 
-def test_wait_lists_training_jobs_only_when_more_have_finished() -> None:
+def test_quiet_wait_costs_one_describe_per_poll_and_no_listing() -> None:
     double = TuningDouble([0.5] * 150)  # 150 jobs: two pages per listing
     tuner = make_tuner(double)
     tuner.fit("s3://in-bucket/train", job_name="tune-big", wait=False)
@@ -131,6 +134,16 @@ def test_wait_lists_training_jobs_only_when_more_have_finished() -> None:
     ops = double.aws.operations()
     assert ops.count("sagemaker.ListTrainingJobsForHyperParameterTuningJob") == 0
     assert ops.count("sagemaker.DescribeHyperParameterTuningJob") == 150
+
+
+def test_wait_lists_training_jobs_only_when_more_have_finished(capsys: pytest.CaptureFixture[str]) -> None:
+    double = TuningDouble([0.1, 0.2, 0.3, 0.4], every=3)  # a job finishes every third describe
+    tuner = make_tuner(double)
+    tuner.fit("s3://in-bucket/train", job_name="tune-calls")
+    ops = double.aws.operations()
+    assert ops.count("sagemaker.DescribeHyperParameterTuningJob") == 12
+    assert ops.count("sagemaker.ListTrainingJobsForHyperParameterTuningJob") == 4 + 1  # per finish, and at the end
+    assert capsys.readouterr().out.count("best so far") == 4
 
 
 def test_failed_tuning_job_raises_with_reason() -> None:

@@ -309,14 +309,15 @@ load_generic = _loader(TOOLKIT)
 
 
 def _one_torch_thread(environment: Mapping[str, str]) -> None:
-    """One intra-op thread unless ``OMP_NUM_THREADS`` says otherwise.
+    """One OpenMP/intra-op thread unless ``OMP_NUM_THREADS`` says otherwise.
 
     Requests run on the server's connection threads; torch's default pool (one thread per
     core) made every small request from such a thread cost milliseconds (3.4 ms vs 0.7 ms
-    for a 13-feature MLP, benchmarks/bench_pytorch_serving.py), and a local endpoint shares
-    the machine with the notebook that calls it.
+    for a 13-feature MLP; 100 rows 66 ms vs 8 ms, benchmarks/bench_pytorch_serving.py), and a
+    local endpoint shares the machine with the notebook that calls it.
     """
     if "OMP_NUM_THREADS" not in environment:
+        os.environ["OMP_NUM_THREADS"] = "1"  # read when torch (and its OpenMP) loads
         import torch
 
         torch.set_num_threads(1)

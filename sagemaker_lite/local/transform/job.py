@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import logging
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -163,7 +164,13 @@ class LocalTransformJob:
         if base.startswith("file://"):
             target = Path(base[len("file://") :]) / f"{relative}.out"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            partial = target.with_name(f".{target.name}.partial")
+            try:  # a full disk must never leave a truncated output under the final name (issue 11 item 3)
+                partial.write_bytes(data)
+                os.replace(partial, target)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
         else:
             bucket, prefix = _split_uri(base)
             key = f"{prefix}/{relative}.out" if prefix else f"{relative}.out"

@@ -7,8 +7,11 @@ and what the job asked for. What happens when they differ is the session's choic
 (``LocalSession(framework_versions=...)``):
 
 * ``"installed"`` (default): run with the installed version, with a warning line in the log
-  naming both versions and how to get the other (jobs start at once; most scripts run on
-  newer versions);
+  naming both versions and how to get the other. Why not build by default (a departure from
+  the design's "the framework version the job asked for"): the installed framework is often
+  newer than any published image (so no ``framework_version`` can match it), and building
+  would silently download hundreds of MB on the first ``fit()`` of every notebook that names
+  an older version; the log line makes the difference visible instead;
 * ``"exact"``: build (once, then cached like a ``requirements.txt`` environment) an
   environment layered on the interpreter with ``<package>==<version>.*`` from the package
   index, and run the script with it; when the index has no such version for this Python,

@@ -152,3 +152,35 @@ def test_launch_plans_match_the_containers() -> None:
     outside = _env("sagemaker_multi_worker_mirrored_strategy_enabled", hosts, "algo-1")
     outside["current_instance_group"] = "other"
     assert plan_launch(outside, "py", "program").env == {}
+
+
+def test_pytorch_estimator_torch_distributed_runs_under_torchrun(tmp_path: Path) -> None:
+    """The PyTorch estimator's torch_distributed (a GPU type: local_gpu, here without GPUs) reaches torchrun."""
+    from sagemaker_lite.local import LocalSession
+    from sagemaker_lite.pytorch import PyTorch
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text(
+        "import os, torch.distributed as dist\n"
+        "dist.init_process_group('gloo')\n"
+        "print('rank', dist.get_rank(), 'of', dist.get_world_size(), 'master', os.environ['MASTER_ADDR'], flush=True)\n"
+        "dist.destroy_process_group()\n"
+    )
+    session = LocalSession(root=tmp_path / "root", stop_timeout=2.0)
+    est = PyTorch(
+        entry_point="train.py",
+        source_dir=str(tmp_path / "src"),
+        framework_version="2.3.0",
+        py_version="py311",
+        role=None,
+        instance_count=2,
+        instance_type="local_gpu",
+        sagemaker_session=session,
+        distribution={"torch_distributed": {"enabled": True}},
+    )
+    est.fit(logs=False, job_name="pytorch-torchrun")
+    description = est.latest_training_job.describe()
+    logs = job_logs(tmp_path / "root", "pytorch-torchrun")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    assert "-m torch.distributed.run --nnodes 2 --nproc_per_node 1 --master_addr algo-1 --master_port 7777" in logs
+    assert "rank 0 of 2 master algo-1" in logs and "rank 1 of 2 master algo-1" in logs

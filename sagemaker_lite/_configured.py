@@ -7,6 +7,7 @@ Estimators and models keep their validated settings in one attrs instance; readi
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
 import attrs
@@ -23,6 +24,18 @@ class ConfigBacked:
 
     _config_class: ClassVar[type[Any]]
     _config: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give the class a signature listing every keyword it takes (``help()``, Jupyter, IDEs).
+
+        ``__init__`` names a few arguments and takes the rest as ``**settings`` for the config
+        class; the signature shows those named arguments, then every config field keyword-only
+        with its default. v1 spellings are accepted too (``compat``) but not listed.
+        """
+        super().__init_subclass__(**kwargs)
+        config = getattr(cls, "_config_class", None)
+        if config is not None and attrs.has(config):
+            cls.__signature__ = config_signature(cls, config)  # type: ignore[attr-defined]
 
     def _set_config(self, settings: dict[str, Any], sagemaker_session: Any) -> None:
         """Validate ``settings`` into ``_config_class`` (None means "the default"); unknown keywords fail."""
@@ -79,3 +92,36 @@ class ConfigBacked:
             if all_fields or value != default:
                 shown.append(f"{field.name}={value!r}")
         return redact(f"{type(self).__name__}({', '.join(shown)})")
+
+
+def config_signature(cls: type, config: type) -> inspect.Signature:
+    """``cls.__init__``'s named parameters plus ``config``'s fields as keyword-only parameters."""
+    variadic = (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    init = inspect.signature(cls.__init__)  # type: ignore[misc]
+    named = [p for p in list(init.parameters.values())[1:] if p.kind not in variadic]
+    taken = {parameter.name for parameter in named}
+    fields = []
+    for base in cls.__mro__[1:]:  # keywords a base's __init__ names and passes on (sagemaker_session)
+        if "__init__" in base.__dict__ and issubclass(base, ConfigBacked):
+            for parameter in list(inspect.signature(base.__dict__["__init__"]).parameters.values())[1:]:
+                if parameter.kind not in variadic and parameter.name not in taken:
+                    taken.add(parameter.name)
+                    fields.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+    for field in attrs.fields(config):
+        name = field.alias or field.name
+        if not field.init or name in taken:
+            continue
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory() if not default.takes_self else inspect.Parameter.empty
+        elif default is attrs.NOTHING:
+            default = None
+        fields.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=field.type if field.type is not None else inspect.Parameter.empty,
+            )
+        )
+    return inspect.Signature([*named, *fields], return_annotation=None)

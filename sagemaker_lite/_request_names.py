@@ -9,9 +9,10 @@ wins and the rest of the path is appended as it appears in the request.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .limits import Problem
+if TYPE_CHECKING:  # pragma: no cover - limits imports this module when it names a problem
+    from .limits import Problem
 
 MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
 

@@ -30,10 +30,6 @@ def fail(parameter: str, value: Any, allowed: str, hint: str | None = None) -> N
     raise ValidationError(parameter, value, allowed, hint=hint)
 
 
-def is_local_instance_type(instance_type: str | None) -> bool:
-    return instance_type in LOCAL_INSTANCE_TYPES
-
-
 def check_instance_type(parameter: str, value: Any) -> None:
     if not isinstance(value, str) or not (INSTANCE_TYPE_RE.match(value) or value in LOCAL_INSTANCE_TYPES):
         fail(parameter, value, "an instance type such as 'ml.m5.xlarge', or 'local' / 'local_gpu' for local mode")
@@ -78,6 +74,38 @@ def int_between(low: int, high: int | None = None) -> Validator:
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
             upper = f" and {high}" if high is not None else ""
             fail(attribute.name, value, f"an integer between {low}{upper}" if upper else f"an integer >= {low}")
+
+    return validate
+
+
+def service_bounds(operation: str, path: str) -> Validator:
+    """An int (not a bool) within the bounds botocore's service model gives ``operation``'s ``path``.
+
+    The bounds are read from the model (``limits.constraints_for``) the first time a value is
+    checked, never copied here, so a newer botocore brings newer limits.
+    """
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        from .limits import constraints_for
+
+        limits = constraints_for(operation, path)
+        low = int(limits.minimum) if limits.minimum is not None else None
+        high = int(limits.maximum) if limits.maximum is not None else None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or (low is not None and value < low)
+            or (high is not None and value > high)
+        ):
+            bounds = f"between {low} and {high}" if low is not None and high is not None else f">= {low}"
+            fail(
+                attribute.name,
+                value,
+                f"an integer {bounds}",
+                hint=f"{operation}.{path} in botocore's service model",
+            )
 
     return validate
 

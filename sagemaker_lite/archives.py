@@ -1,8 +1,9 @@
-"""Tar archives the SDK writes and reads: deterministic writing, safe extraction, streaming repack.
+"""Tar archives the SDK writes and reads: deterministic writing and safe extraction.
 
-    from sagemaker_lite.archives import safe_extract, repack_model
+    from sagemaker_lite.archives import safe_extract
     safe_extract("sourcedir.tar.gz", "/tmp/code")
-    repack_model("model.tar.gz", "repacked.tar.gz", code_files={"inference.py": "src/inference.py"})
+
+(Repacking a model with inference code streams through these in ``repack.py``.)
 
 Why this module exists rather than plain ``tarfile`` calls:
 
@@ -30,11 +31,9 @@ import shutil
 import struct
 import tarfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TypeAlias
-
-import attrs
 
 from .errors import ValidationError
 
@@ -273,100 +272,3 @@ def safe_extract(archive: PathOrFile, target_dir: str | os.PathLike[str]) -> lis
                     os.unlink(path)
         raise
     return results
-
-
-# --- streaming repack ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class RepackResult:
-    """What ``repack_model`` wrote: the new archive's sha256 and size, and which members moved."""
-
-    sha256: str
-    size: int
-    copied: int  # members carried over from the original archive
-    dropped: tuple[str, ...]  # original code/ members left out
-    added: tuple[str, ...]  # code/... members added
-
-
-def _code_members(code_files: Mapping[str, str | os.PathLike[str]]) -> list[tuple[str, str, int, bool]]:
-    """(arcname under code/, local path, size, executable), validated before anything is read."""
-    from .code import collect_tree  # the same walk (and default excludes) as sourcedir.tar.gz
-
-    members: dict[str, tuple[str, str, int, bool]] = {}
-    for key, local in code_files.items():
-        name = _normalise(str(key), "code_files", str(key))
-        name = name[len("code/") :] if name.startswith("code/") else name
-        if not name or name == "code":
-            raise ValidationError("code_files", key, "names relative to code/, such as 'inference.py' or 'lib'")
-        path = os.fspath(local)
-        if os.path.isdir(path):
-            for item in collect_tree(path, f"code/{name}", parameter="code_files"):
-                members[item.arcname] = (item.arcname, item.path, item.size, item.executable)
-        elif os.path.isfile(path):
-            st = os.stat(path)
-            members[f"code/{name}"] = (f"code/{name}", path, st.st_size, bool(st.st_mode & 0o100))
-        else:
-            raise ValidationError("code_files", {key: path}, "existing local files or directories")
-    return [members[arcname] for arcname in sorted(members)]
-
-
-def _clean_copy(member: tarfile.TarInfo, name: str) -> tarfile.TarInfo:
-    """The member's header rebuilt from its plain fields (drops sparse maps and other pax extras)."""
-    info = tarfile.TarInfo(name)
-    info.type = tarfile.REGTYPE if member.isreg() else member.type
-    info.size = member.size if member.isreg() else 0
-    info.mode, info.mtime = member.mode & 0o7777, int(member.mtime)
-    info.uid, info.gid, info.uname, info.gname = member.uid, member.gid, member.uname, member.gname
-    info.linkname = member.linkname
-    return info
-
-
-def repack_model(
-    model_tar: PathOrFile,
-    output: PathOrFile,
-    *,
-    code_files: Mapping[str, str | os.PathLike[str]],
-    compresslevel: int = COMPRESSION_LEVEL,
-) -> RepackResult:
-    """Copy ``model_tar`` to ``output`` with a new ``code/`` directory, streaming both sides.
-
-        repack_model("model.tar.gz", "repacked.tar.gz",
-                     code_files={"inference.py": "src/inference.py", "requirements.txt": "requirements.txt",
-                                 "lib": "src/lib"})
-
-    Keys are names under ``code/`` (a leading ``code/`` is accepted and ignored); a directory
-    value is added recursively with the default excludes. Existing ``code/`` members of the
-    model are dropped; every other member is copied (hostile ones refused as in
-    ``safe_extract``). Either side may be an open binary file object (e.g. an S3 ``GetObject``
-    body in, a pipe to an upload out); memory stays at about one copy buffer. A path output is
-    written to a temporary name and renamed into place, so ``output`` may equal ``model_tar``.
-    """
-    code = _code_members(code_files)
-    with contextlib.ExitStack() as stack:
-        if isinstance(output, (str, os.PathLike)):
-            final = os.fspath(output)
-            temporary = f"{final}.tmp-{os.getpid()}"
-            stack.callback(_remove_if_present, temporary)
-            raw: IO[bytes] = stack.enter_context(open(temporary, "wb"))
-        else:
-            final, temporary, raw = "", "", output
-        writer = TarGzWriter(raw, compresslevel=compresslevel)
-        copied, dropped = 0, []
-        with _read_stream(model_tar) as tar:
-            for member in tar:
-                name, link = _check_member(member, "model_tar")
-                if name == "code" or name.startswith("code/"):
-                    dropped.append(name)
-                    continue
-                if member.islnk() and link is not None and (link == "code" or link.startswith("code/")):
-                    raise ValidationError("model_tar", member.name, "hard links to members that are kept")
-                writer.add(_clean_copy(member, name or "."), tar.extractfile(member) if member.isreg() else None)
-                copied += 1
-        for arcname, path, size, executable in code:
-            writer.add_file(arcname, path, size, executable=executable)
-        sha256, size = writer.close()
-        if temporary:
-            raw.close()
-            os.replace(temporary, final)
-    return RepackResult(sha256, size, copied, tuple(dropped), tuple(c[0] for c in code))

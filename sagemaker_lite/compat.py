@@ -8,7 +8,7 @@ spellings is ambiguous, so it is a ``ValidationError`` rather than a silent choi
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from typing import Any
 
 from .errors import ValidationError
@@ -49,13 +49,16 @@ def rename_kwargs(
     *,
     owner: str,
     stacklevel: int = 4,
+    accepted: Collection[str] | None = None,
 ) -> MutableMapping[str, Any]:
     """Rewrite v1 keyword names in ``kwargs`` (in place) to their v2 names.
 
     ``owner`` is the callable's name, used in the warning (``Estimator(train_instance_count=...)``).
+    A rename whose v2 name ``owner`` does not take (``accepted``) is left alone, so the refusal
+    names the keyword the user wrote instead of suggesting one ``owner`` would refuse too.
     """
     for old, new in table.items():
-        if old not in kwargs or old == new:
+        if old not in kwargs or old == new or (accepted is not None and new not in accepted):
             continue
         if new in kwargs and kwargs[new] is not None:
             raise ValidationError(

@@ -275,11 +275,11 @@ def upload_repacked_model(
 ) -> str:
     """Repack ``model_data`` (s3:// or file://) with ``code/`` and store it at ``destination``; returns it.
 
-    The archive streams from the S3 body (or the local file) through ``archives.repack_model``
+    The archive streams from the S3 body (or the local file) through ``repack.repack_model``
     into a temporary file, which is uploaded with s3transfer (multipart when large): memory
     stays at one copy buffer whatever the model's size.
     """
-    from .archives import repack_model
+    from .repack import repack_model
     from .session import split_s3_uri
 
     with tempfile.TemporaryFile(prefix="model-repack-") as output:

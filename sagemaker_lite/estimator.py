@@ -35,7 +35,7 @@ from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
-from .limits import botocore_session_of, check_request, planned_default_bucket
+from .limits import planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 from .training import (
     TrainingConfig,
@@ -58,7 +58,13 @@ class EstimatorBase(ConfigBacked):
     _config: TrainingConfig
 
     def __init__(self, *, sagemaker_session: Any = None, **settings: Any) -> None:
-        rename_kwargs(settings, ESTIMATOR_RENAMES, owner=type(self).__name__, stacklevel=5)
+        rename_kwargs(
+            settings,
+            ESTIMATOR_RENAMES,
+            owner=type(self).__name__,
+            stacklevel=5,
+            accepted=attrs.fields_dict(self._config_class),
+        )
         self._set_config(settings, sagemaker_session)
         self.__dict__["latest_training_job"] = None
         self.__dict__["_current_job_name"] = None
@@ -70,13 +76,10 @@ class EstimatorBase(ConfigBacked):
         return self._config
 
     def _default_session(self) -> Any:
-        if self._config.is_local:
-            from .local import LocalSession
+        from .session import session_for_instance_type
 
-            return LocalSession()
-        from .session import Session
-
-        return Session()
+        groups = self._config.instance_groups
+        return session_for_instance_type(groups[0].instance_type if groups else self._config.instance_type)
 
     # --- hyperparameters ------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class EstimatorBase(ConfigBacked):
         return attrs.evolve(self._config, image_uri=image_uri)
 
     def _validate_inputs(self, inputs: Any) -> list[dict[str, Any]]:
-        return channels_for_job(inputs, self._config)
+        return channels_for_job(inputs, self._config, self.sagemaker_session)
 
     def _validate_before_io(self) -> None:
         """Hook: checks of local things (files) that must pass before any upload or call."""
@@ -162,8 +165,12 @@ class EstimatorBase(ConfigBacked):
         no job is created. A tuner's TrainingJobDefinition, a transformer or a pipeline step
         start from it.
         """
+        session = self.sagemaker_session
+        for instance_type in self._config.instance_types():
+            session.check_instance_type("instance_type", instance_type)
         channels = self._validate_inputs(inputs)
-        self._config.check_ready()
+        session.check_role(self._config.role, "")
+        session.check_checkpoint(self._config.checkpoint_local_path, self._config.checkpoint_s3_uri)
         self._validate_before_io()
         if job_name is not None:
             v.check_job_name("job_name", job_name)
@@ -172,7 +179,6 @@ class EstimatorBase(ConfigBacked):
             or not all(isinstance(k, str) and isinstance(val, str) for k, val in experiment_config.items())
         ):
             raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
-        session = self.sagemaker_session
         image = self.training_image_uri()
         request_config = self._request_config(image)
         self._check_debugger(request_config, session.boto_region_name, image)
@@ -194,7 +200,7 @@ class EstimatorBase(ConfigBacked):
         self._prepare_for_training(name)
         rule_sources = self._stage_rule_sources(request_config)
         role = self._config.role
-        role_arn = session.expand_role(role) if role and not self._config.is_local else role
+        role_arn = session.expand_role(role) if role else role
         request = build_training_request(
             request_config,
             job_name=name,
@@ -206,13 +212,9 @@ class EstimatorBase(ConfigBacked):
             region=session.boto_region_name,
             extra=extra,
             rule_sources=rule_sources,
+            debugger_fields=session.debugger_fields,
         )
-        check_request(  # staged values too
-            "CreateTrainingJob",
-            request,
-            local=request_config.is_local,
-            botocore_session=botocore_session_of(session),
-        )
+        session.check_request("CreateTrainingJob", request)  # staged values too
         self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
         return request
 
@@ -257,15 +259,12 @@ class EstimatorBase(ConfigBacked):
         SageMaker would refuse leaves nothing behind. Planned locations have the real ones' shape
         (same bucket naming, same keys); the staged request is checked again before the create.
         """
-        local = config.is_local
-        region = self.sagemaker_session.boto_region_name
-        output_path = self._config.output_path or (
-            "file:///planned/output/" if local else f"s3://{planned_default_bucket(region)}/"
-        )
+        session = self.sagemaker_session
+        region = session.boto_region_name
+        output_path = self._config.output_path or session.planned_output_prefix() + "/"
         self.__dict__["_resolved_output_path"] = output_path
         self._plan_staging(job_name)
-        role = self._config.role
-        role_arn = role if local or not role or role.startswith("arn:") else f"arn:aws:iam::000000000000:role/{role}"
+        role_arn = session.planned_role_arn(self._config.role)
         planned = build_training_request(
             config,
             job_name=job_name,
@@ -281,30 +280,19 @@ class EstimatorBase(ConfigBacked):
                 for rule in config.rules or ()
                 if rule.local_source is not None
             },
+            debugger_fields=session.debugger_fields,
         )
-        check_request(
-            "CreateTrainingJob", planned, local=local, botocore_session=botocore_session_of(self.sagemaker_session)
-        )
+        session.check_request("CreateTrainingJob", planned)
 
     # --- Debugger -------------------------------------------------------------------------
 
     def _check_debugger(self, config: TrainingConfig, region: str, image_uri: str) -> None:
         """Region- and job-dependent Debugger checks, before any upload or call."""
-        from .debugger.checks import check_estimator_debugger
-
-        check_estimator_debugger(self._config, config, region=region, image_uri=image_uri)
+        self.sagemaker_session.check_debugger(self._config, config, region=region, image_uri=image_uri)
 
     def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:
-        if not config.rules:
-            return {}
-        if config.is_local:  # not evaluated locally (the job reports so): the request names the file
-            from pathlib import Path
-
-            local = [rule.local_source for rule in config.rules if rule.local_source is not None]
-            return {source: Path(source).resolve().as_uri() for source in local}
-        from .debugger.sources import upload_rule_sources
-
-        return upload_rule_sources(self.sagemaker_session, config.rules)
+        sources: dict[str, str] = self.sagemaker_session.upload_rule_sources(config.rules)
+        return sources
 
     def _latest_job_name(self, what: str) -> str:
         job: TrainingJob | None = self.latest_training_job
@@ -523,7 +511,7 @@ def _estimator_config() -> type[TrainingConfig]:
     A generic estimator may carry the reserved names itself (local mode's ``local-script``
     image, hand-written built-in algorithm requests); with ``entry_point`` the SDK writes them.
     """
-    from .framework import FrameworkConfig
+    from .script_config import FrameworkConfig
 
     @attrs.frozen(kw_only=True)
     class EstimatorConfig(FrameworkConfig):

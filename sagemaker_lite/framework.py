@@ -19,71 +19,19 @@ built-in algorithms expect; see docs/compatibility.md).
 from __future__ import annotations
 
 import json
-import logging
-import os
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
-import attrs
-
-from . import _validation as v
+from ._warnings import warn_user
 from .errors import ValidationError
 from .estimator import EstimatorBase
+from .script_config import CODE_CHANNEL as CODE_CHANNEL
+from .script_config import CODE_CHANNEL_ARCHIVE as CODE_CHANNEL_ARCHIVE
+from .script_config import RESERVED_PREFIX as RESERVED_PREFIX
+from .script_config import SOURCE_ARCHIVE as SOURCE_ARCHIVE
+from .script_config import FrameworkConfig as FrameworkConfig
 from .training import TrainingConfig
-
-CODE_CHANNEL = "code"
-CODE_CHANNEL_ARCHIVE = "/opt/ml/input/data/code/sourcedir.tar.gz"
-SOURCE_ARCHIVE = "sourcedir.tar.gz"
-RESERVED_PREFIX = "sagemaker_"
-
-
-def _path_list(value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
-        raise ValidationError("dependencies", value, "a list of local directories or files")
-    for item in value:
-        if not isinstance(item, (str, os.PathLike)):
-            raise ValidationError(
-                "dependencies", value, "a list of paths (str or pathlib.Path)", hint=f"{item!r} is not one"
-            )
-    return [os.fspath(item) for item in value]
-
-
-def _fspath(value: Any) -> Any:
-    return os.fspath(value) if isinstance(value, os.PathLike) else value
-
-
-@attrs.frozen(kw_only=True)
-class FrameworkConfig(TrainingConfig):
-    """TrainingConfig plus the script-mode settings."""
-
-    entry_point: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
-    source_dir: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
-    dependencies: list[str] | None = attrs.field(default=None, converter=_path_list)
-    code_location: str | None = attrs.field(default=None, validator=v.s3_uri())
-    container_log_level: int = attrs.field(default=logging.INFO, validator=v.int_between(0, 50))
-    git_config: dict[str, str] | None = attrs.field(default=None)
-
-    def __attrs_post_init__(self) -> None:
-        super().__attrs_post_init__()
-        if self.git_config is not None:
-            raise ValidationError(
-                "git_config",
-                self.git_config,
-                "None: sagemaker_lite does not fetch code from git",
-                hint="clone the repository yourself and pass source_dir='path/to/clone'",
-            )
-        reserved = sorted(k for k in self.hyperparameters if k.startswith(RESERVED_PREFIX))
-        if reserved:
-            raise ValidationError(
-                "hyperparameters",
-                reserved[0],
-                "names that do not start with 'sagemaker_'",
-                hint="those names are reserved for the SDK-container contract",
-            )
 
 
 class Framework(EstimatorBase):
@@ -105,11 +53,9 @@ class Framework(EstimatorBase):
                 raise ValidationError("entry_point", entry, "an existing file (relative to the working directory)")
             sibling = Path(entry).resolve().parent / "requirements.txt"
             if sibling.is_file():
-                warnings.warn(
+                warn_user(
                     f"{sibling} will not be installed: without source_dir only the entry point is uploaded. "
                     f"Pass source_dir={str(Path(entry).parent)!r} and entry_point={Path(entry).name!r}.",
-                    UserWarning,
-                    stacklevel=4,
                 )
             return Path(entry).name
         if config.source_dir.startswith("s3://"):
@@ -123,10 +69,8 @@ class Framework(EstimatorBase):
             relative = entry
         elif Path(entry).is_file() and Path(entry).resolve().is_relative_to(source.resolve()):
             relative = Path(entry).resolve().relative_to(source.resolve()).as_posix()
-            warnings.warn(
+            warn_user(
                 f"entry_point={entry!r} is taken relative to source_dir; using {relative!r}",
-                UserWarning,
-                stacklevel=4,
             )
         else:
             raise ValidationError(
@@ -138,11 +82,9 @@ class Framework(EstimatorBase):
         if not (source / "requirements.txt").is_file():
             misplaced = sorted(str(p.relative_to(source)) for p in source.rglob("requirements.txt"))
             if misplaced:
-                warnings.warn(
+                warn_user(
                     f"{misplaced[0]} in source_dir will not be installed: the container only installs "
                     "requirements.txt at the root of source_dir.",
-                    UserWarning,
-                    stacklevel=4,
                 )
         for dependency in self._config.dependencies or []:
             if not Path(dependency).exists():
@@ -188,11 +130,10 @@ class Framework(EstimatorBase):
         entry = self._entry_point_in_source()
         # pack_source takes the entry point as given when there is no source_dir ("src/train.py")
         source_entry = entry if config.source_dir else config.entry_point or entry
-        if getattr(session, "local_mode", False) and not config.code_location:
-            if config.source_dir and not config.dependencies:
-                return Path(config.source_dir).resolve().as_uri()
-            archive = code.pack_source(source_entry, config.source_dir, config.dependencies or ())
-            return archive.path.resolve().as_uri()
+        if not config.code_location:
+            in_place = session.code_in_place(source_entry, config.source_dir, config.dependencies or ())
+            if in_place is not None:
+                return str(in_place)
         bucket, key_prefix = self._code_bucket_and_prefix(job_name)
         from .progress import wanted
 
@@ -234,8 +175,10 @@ class Framework(EstimatorBase):
         session = self.sagemaker_session
         if config.source_dir and config.source_dir.startswith("s3://"):
             planned = config.source_dir
-        elif getattr(session, "local_mode", False) and not config.code_location:
-            planned = Path(config.source_dir or config.entry_point or ".").resolve().as_uri()
+        elif not config.code_location and (
+            in_place := session.planned_code_in_place(config.entry_point, config.source_dir)
+        ):
+            planned = in_place
         else:
             if config.code_location:
                 bucket, prefix = split_s3_uri(config.code_location, "code_location")
@@ -253,7 +196,9 @@ class Framework(EstimatorBase):
         config = self._config
         if config.source_dir and config.source_dir.startswith("s3://"):
             return False
-        return not (getattr(self.sagemaker_session, "local_mode", False) and not config.code_location)
+        return bool(config.code_location) or not self.sagemaker_session.planned_code_in_place(
+            config.entry_point, config.source_dir
+        )
 
     # --- request pieces -------------------------------------------------------------------
 

@@ -175,10 +175,6 @@ class DeployConfig:
                     "a value: deploy() needs initial_instance_count and instance_type (or serverless_inference_config)",
                 )
 
-    @property
-    def is_local(self) -> bool:
-        return v.is_local_instance_type(self.instance_type)
-
 
 # --- pure request builders ------------------------------------------------------------------
 

@@ -210,8 +210,11 @@ def channels_from_inputs(inputs: Any, *, input_mode: str = "File") -> list[dict[
     return channels
 
 
-def channels_for_job(inputs: Any, config: Any) -> list[dict[str, Any]]:
-    """``channels_from_inputs`` plus the checks that depend on the job's settings (VPC, local mode)."""
+def channels_for_job(inputs: Any, config: Any, session: Any) -> list[dict[str, Any]]:
+    """``channels_from_inputs`` plus the checks that depend on the job's settings (VPC) and backend
+
+    (``session.check_location``: SageMaker reads ``s3://`` only, local mode ``file://`` too).
+    """
     channels = channels_from_inputs(inputs, input_mode=config.input_mode)
     named = inputs if isinstance(inputs, Mapping) else ({"training": inputs} if inputs is not None else {})
     for name, value in named.items():
@@ -232,15 +235,12 @@ def channels_for_job(inputs: Any, config: Any) -> list[dict[str, Any]]:
                 "(the official SDK sends it and botocore refuses the call). Name the target in the "
                 "algorithm's hyperparameters instead",
             )
-        if isinstance(item, TrainingInput) and item.s3_data.startswith("file://") and not config.is_local:
-            raise ValidationError(
-                f"inputs[{name!r}]",
-                item.s3_data,
-                "an s3:// URI for instance types other than 'local'",
-                hint="upload it first with session.upload_data(...)",
+        if isinstance(item, TrainingInput):
+            session.check_location(
+                f"inputs[{name!r}]", item.s3_data, hint="upload it first with session.upload_data(...)"
             )
-    if config.output_path and config.output_path.startswith("file://") and not config.is_local:
-        raise ValidationError("output_path", config.output_path, "an s3:// URI outside local mode")
+    if config.output_path:
+        session.check_location("output_path", config.output_path)
     return channels
 
 

@@ -16,10 +16,9 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
 from .errors import JobFailedError, ValidationError
-from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter, session_limiter
+from .logs import TRAINING_LOG_GROUP, LogTailer, describe_log_streams_limiter
 from .redact import LineRedactor, redact
 from .retries import ambiguous_attempts
 
@@ -158,12 +157,10 @@ class TrainingJob:
 
         Calls from every job of one Session share a rate limit (DESCRIBE_RATE per second), so
         many jobs finishing together poll in a steady stream instead of a burst that invites
-        throttling; local mode is not limited.
+        throttling (``Session.throttle``; a LocalSession does not limit).
         """
         if refresh or self._description is None:
-            if not getattr(self.sagemaker_session, "local_mode", False):
-                limiter = session_limiter(self.sagemaker_session, "DescribeTrainingJob", DESCRIBE_RATE)
-                limiter.acquire(sleep=self.polling.sleep)
+            self.sagemaker_session.throttle("DescribeTrainingJob", DESCRIBE_RATE, self.polling.sleep)
             self._description = dict(
                 self.polling.call(lambda: self._client.describe_training_job(TrainingJobName=self.job_name))
             )
@@ -184,10 +181,10 @@ class TrainingJob:
         return str(value) if value else None
 
     def console_url(self) -> str:
-        return _partitions.console_url(self.sagemaker_session.boto_region_name, f"/jobs/{self.job_name}")
+        return str(self.sagemaker_session.console_url(f"/jobs/{self.job_name}"))
 
     def logs_url(self) -> str:
-        return _partitions.cloudwatch_url(self.sagemaker_session.boto_region_name, TRAINING_LOG_GROUP, self.job_name)
+        return str(self.sagemaker_session.cloudwatch_url(TRAINING_LOG_GROUP, self.job_name))
 
     # --- wait ----------------------------------------------------------------------
 
@@ -305,8 +302,8 @@ class TrainingJob:
             self.job_name,
             str(description.get("FailureReason", "")),
             last_log_lines=list(tailer.last_lines) if tailer else [],
-            console_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.console_url(),
-            logs_url="" if getattr(self.sagemaker_session, "local_mode", False) else self.logs_url(),
+            console_url=self.console_url(),
+            logs_url=self.logs_url(),
         )
 
 

@@ -34,7 +34,7 @@ from .endpoints import (
     upload_repacked_model,
     wait_for_endpoint,
 )
-from .errors import EndpointFailedError, LocalModeError, ValidationError
+from .errors import EndpointFailedError, ValidationError
 from .hosting import (
     DataCaptureConfig,
     DeployConfig,
@@ -47,7 +47,7 @@ from .hosting import (
     container_definition,
     production_variant,
 )
-from .limits import botocore_session_of, check_request, planned_default_bucket
+from .limits import planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
@@ -197,18 +197,15 @@ class Model(ConfigBacked):
 
     # --- hooks for framework models -------------------------------------------------------
 
-    def _check_ready(self, deploy: DeployConfig) -> None:
+    def _check_ready(self, session: Any) -> None:
         config = self._config
-        if not config.role and not deploy.is_local:
-            raise ValidationError("role", None, "an IAM role ARN SageMaker can assume to pull the image and model")
+        session.check_role(config.role, " to pull the image and model")
         if config.entry_point and not config.model_data:
             raise ValidationError("model_data", None, "the model.tar.gz to add the inference code to (entry_point)")
-        data = config.model_data or ""
-        if data.startswith("file://") and not deploy.is_local and not config.entry_point:
-            raise ValidationError(
+        if config.model_data and not config.entry_point:
+            session.check_location(
                 "model_data",
-                data,
-                "an s3:// URI outside local mode",
+                config.model_data,
                 hint="upload it first: session.upload_data('model.tar.gz', key_prefix='models')",
             )
 
@@ -283,19 +280,15 @@ class Model(ConfigBacked):
         from .predictor import check_codecs
 
         check_codecs(serializer, deserializer)
-        self._check_ready(deploy)
+        if self.__dict__.get("_sagemaker_session") is None:
+            from .session import session_for_instance_type
+
+            self.sagemaker_session = session_for_instance_type(deploy.instance_type)
+        session = self.sagemaker_session
+        session.check_instance_type("instance_type", deploy.instance_type)
+        self._check_ready(session)
         code_files = self._config.code_files()
         self._check_artifact()
-        if deploy.is_local and self.__dict__.get("_sagemaker_session") is None:
-            from .local import LocalSession
-
-            self.sagemaker_session = LocalSession()
-        session = self.sagemaker_session
-        if deploy.is_local and not getattr(session, "local_mode", False):
-            raise LocalModeError(
-                f"instance_type={deploy.instance_type!r} needs a local-mode session: pass "
-                "sagemaker_session=sagemaker_lite.local.LocalSession(), or use an 'ml.*' instance type"
-            )
         region = session.boto_region_name
         image = self._image_for(deploy, region)
         generated = self._config.name is None
@@ -303,20 +296,16 @@ class Model(ConfigBacked):
         endpoint = deploy.endpoint_name or (model_name if generated else name_from_base(base_from_name(model_name)))
 
         # the three requests with staged values as planned, against the service's limits (no I/O yet)
-        local = deploy.is_local
-        role = self._config.role or ""
         planned_bucket = f"s3://{planned_default_bucket(region)}"
         self._check_requests(
-            local,
+            session,
             self._hosting_requests(
                 deploy,
                 model_name,
                 endpoint,
                 image,
                 region,
-                role_arn=role
-                if local or not role or role.startswith("arn:")
-                else f"arn:aws:iam::000000000000:role/{role}",
+                role_arn=session.planned_role_arn(self._config.role) or "",
                 model_data=f"{planned_bucket}/{model_name}/model.tar.gz" if code_files else self._config.model_data,
                 capture_default=f"{planned_bucket}/model-monitor/data-capture",
             ),
@@ -338,7 +327,7 @@ class Model(ConfigBacked):
             model_data=model_data,
             capture_default=capture_default,
         )
-        self._check_requests(local, requests)
+        self._check_requests(session, requests)
         create_endpoint_resources(session, *requests)
         self.name = model_name
         self.__dict__["endpoint_name"] = endpoint
@@ -385,12 +374,12 @@ class Model(ConfigBacked):
         )
         return model_request, config_request, build_create_endpoint_request(endpoint, endpoint, deploy.tags)
 
-    def _check_requests(self, local: bool, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
-        botocore_session = botocore_session_of(self.sagemaker_session)
+    @staticmethod
+    def _check_requests(session: Any, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
         for operation, request in zip(("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), requests, strict=True):
-            if operation == "CreateModel" and not request.get("ExecutionRoleArn") and local:
+            if operation == "CreateModel" and not request.get("ExecutionRoleArn"):  # no role: local mode
                 request = {key: value for key, value in request.items() if key != "ExecutionRoleArn"}
-            check_request(operation, request, local=local, botocore_session=botocore_session)
+            session.check_request(operation, request)
 
     def _make_predictor(self, endpoint: str, session: Any, serializer: Any, deserializer: Any, model_name: str) -> Any:
         from . import predictor as predictor_module

@@ -284,11 +284,8 @@ class Predictor:
             custom_attributes=custom_attributes,
         )
         request["Body"] = self.serializer.serialize(data)
-        from .limits import botocore_session_of, check_request
 
-        session = self.sagemaker_session
-        local = bool(getattr(session, "local_mode", False))
-        check_request("InvokeEndpoint", request, local=local, botocore_session=botocore_session_of(session))
+        self.sagemaker_session.check_request("InvokeEndpoint", request)
         response = self.sagemaker_session.sagemaker_runtime_client.invoke_endpoint(**request)
         content_type = str(response.get("ContentType", "application/octet-stream"))
         return self.deserializer.deserialize(response["Body"], content_type)
@@ -416,11 +413,7 @@ class Predictor:
         request = endpoint_config_from_existing(
             existing, new_name, variants=variants, tags=tag_list, kms_key=kms_key, data_capture=data_capture_config_dict
         )
-        from .limits import botocore_session_of, check_request
-
-        session = self.sagemaker_session
-        local = bool(getattr(session, "local_mode", False))
-        check_request("CreateEndpointConfig", request, local=local, botocore_session=botocore_session_of(session))
+        self.sagemaker_session.check_request("CreateEndpointConfig", request)
         client = self._client()
         client.create_endpoint_config(**request)
         try:

@@ -28,6 +28,7 @@ from ._session_args import botocore_config as as_botocore_config
 from ._session_args import check_session_arguments
 from ._validation import S3_URI_RE, check_s3_uri, fail
 from ._version import __version__
+from .backend import SessionBackend
 from .errors import ConfigurationError, ValidationError
 from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
 from .progress import Progress, check_progress, wanted
@@ -45,7 +46,7 @@ def _region_from_environment() -> str | None:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
-class Session(SessionShortcuts):
+class Session(SessionShortcuts, SessionBackend):
     """Holds the AWS context every estimator, model and predictor uses.
 
     Accepts the official SDK's keywords (``boto_session``, ``sagemaker_client``,
@@ -441,14 +442,6 @@ class Session(SessionShortcuts):
 
     # --- roles ---------------------------------------------------------------------
 
-    def expand_role(self, role: str) -> str:
-        """A role name becomes its ARN (one IAM call); an ARN is returned unchanged."""
-        if not isinstance(role, str) or not role:
-            fail("role", role, "an IAM role name or ARN")
-        if "/" in role or role.startswith("arn:"):
-            return role
-        return str(self.client("iam").get_role(RoleName=role)["Role"]["Arn"])
-
     def get_execution_role(self) -> str:
         return get_execution_role(self)
 
@@ -491,9 +484,9 @@ def session_for_instance_type(instance_type: str | None) -> Session:
     The one place that maps an instance type to a backend, so estimators, processors and
     models never branch on local mode themselves.
     """
-    from ._validation import is_local_instance_type
+    from ._validation import LOCAL_INSTANCE_TYPES
 
-    if is_local_instance_type(instance_type):
+    if instance_type in LOCAL_INSTANCE_TYPES:
         from .local import LocalSession
 
         return LocalSession()

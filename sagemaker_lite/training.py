@@ -10,7 +10,7 @@ equals the original.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -71,7 +71,9 @@ class TrainingConfig:
     volume_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
     max_run: int = attrs.field(default=DEFAULT_MAX_RUN, validator=v.int_between(1))
     max_wait: int | None = attrs.field(default=None, validator=v.int_between(1))
-    max_pending_time: int | None = attrs.field(default=None, validator=v.int_between(7200, 2419200))
+    max_pending_time: int | None = attrs.field(
+        default=None, validator=v.service_bounds("CreateTrainingJob", "StoppingCondition.MaxPendingTimeInSeconds")
+    )
     input_mode: str = attrs.field(default="File", validator=v.one_of(INPUT_MODES))
     output_path: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
     output_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
@@ -92,8 +94,12 @@ class TrainingConfig:
     checkpoint_s3_uri: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
     checkpoint_local_path: str | None = attrs.field(default=None, validator=v.optional_str)
     environment: dict[str, str] | None = attrs.field(default=None, converter=_copy_mapping, validator=v.str_mapping)
-    max_retry_attempts: int | None = attrs.field(default=None, validator=v.int_between(1, 30))
-    keep_alive_period_in_seconds: int | None = attrs.field(default=None, validator=v.int_between(0, 3600))
+    max_retry_attempts: int | None = attrs.field(
+        default=None, validator=v.service_bounds("CreateTrainingJob", "RetryStrategy.MaximumRetryAttempts")
+    )
+    keep_alive_period_in_seconds: int | None = attrs.field(
+        default=None, validator=v.service_bounds("CreateTrainingJob", "ResourceConfig.KeepAlivePeriodInSeconds")
+    )
     enable_sagemaker_metrics: bool | None = attrs.field(default=None, validator=v.optional_bool)
     container_entry_point: list[str] | None = attrs.field(default=None, validator=v.str_list())
     container_arguments: list[str] | None = attrs.field(default=None, validator=v.str_list())
@@ -145,10 +151,6 @@ class TrainingConfig:
             raise ValidationError(
                 given, getattr(self, given), "subnets together with security_group_ids (a VPC needs both)"
             )
-        if self.checkpoint_local_path and not self.checkpoint_s3_uri and not self.is_local:
-            raise ValidationError(
-                "checkpoint_local_path", self.checkpoint_local_path, "checkpoint_local_path with checkpoint_s3_uri"
-            )
         if self.training_repository_credentials_provider_arn and not self.training_repository_access_mode:
             raise ValidationError(
                 "training_repository_credentials_provider_arn",
@@ -169,21 +171,11 @@ class TrainingConfig:
             instance_type=self.instance_type,
         )
 
-    @property
-    def is_local(self) -> bool:
+    def instance_types(self) -> list[str | None]:
+        """Every instance type the job asks for (one, or one per instance group)."""
         if self.instance_groups:
-            return all(v.is_local_instance_type(group.instance_type) for group in self.instance_groups)
-        return v.is_local_instance_type(self.instance_type)
-
-    def check_ready(self) -> None:
-        """What must hold before a job can be created (but may be left out at construction)."""
-        if not self.role and not self.is_local:
-            raise ValidationError(
-                "role",
-                self.role,
-                "an IAM role ARN SageMaker can assume",
-                hint="get one with sagemaker_lite.get_execution_role() or pass role='arn:aws:iam::...:role/...'",
-            )
+            return [group.instance_type for group in self.instance_groups]
+        return [self.instance_type]
 
 
 def encode_hyperparameter(value: Any) -> str:
@@ -211,14 +203,15 @@ def build_training_request(
     region: str | None = None,
     extra: Mapping[str, Any] | None = None,
     rule_sources: Mapping[str, str] | None = None,
+    debugger_fields: Callable[..., dict[str, Any]] = debugger_request_fields,
 ) -> dict[str, Any]:
     """The CreateTrainingJob request for ``config`` (``client.create_training_job(**request)``).
 
     ``output_path`` and ``role_arn`` are passed resolved (default bucket, role name -> ARN)
     so this stays free of I/O; ``hyperparameters`` arrive encoded (generic and framework
-    estimators encode differently); ``region`` decides the Debugger/profiler defaults (none
-    in local mode); ``extra`` merges further top-level fields; ``rule_sources`` maps local
-    custom-rule sources to where they were uploaded.
+    estimators encode differently); ``region`` decides the Debugger/profiler defaults, which
+    ``debugger_fields`` writes (the Session's: none in local mode); ``extra`` merges further
+    top-level fields; ``rule_sources`` maps local custom-rule sources to where they were uploaded.
     """
     v.check_job_name("job_name", job_name)
     algorithm: dict[str, Any] = {"TrainingImage": config.image_uri, "TrainingInputMode": config.input_mode}
@@ -313,28 +306,20 @@ def build_training_request(
     if config.max_retry_attempts is not None:
         request["RetryStrategy"] = {"MaximumRetryAttempts": config.max_retry_attempts}
     if region is not None:
-        fields = debugger_request_fields(
-            region=region,
-            output_path=output_path,
-            debugger_hook_config=config.debugger_hook_config,
-            disable_profiler=config.disable_profiler,
-            rules=config.rules,
-            tensorboard_output_config=config.tensorboard_output_config,
-            profiler_config=config.profiler_config,
-            instance_type=config.instance_type,
-            job_name=job_name,
-            rule_sources=rule_sources,
+        request.update(
+            debugger_fields(
+                region=region,
+                output_path=output_path,
+                debugger_hook_config=config.debugger_hook_config,
+                disable_profiler=config.disable_profiler,
+                rules=config.rules,
+                tensorboard_output_config=config.tensorboard_output_config,
+                profiler_config=config.profiler_config,
+                instance_type=config.instance_type,
+                job_name=job_name,
+                rule_sources=rule_sources,
+            )
         )
-        if config.is_local:
-            # a local job carries only the Debugger settings the user asked for (no default hook or
-            # profiler), so describe() shows them and the local backend reports the rules' status
-            asked = {"DebugRuleConfigurations", "ProfilerRuleConfigurations", "TensorBoardOutputConfig"}
-            if isinstance(config.debugger_hook_config, DebuggerHookConfig):
-                asked.add("DebugHookConfig")
-            if config.profiler_config is not None:
-                asked.add("ProfilerConfig")
-            fields = {key: value for key, value in fields.items() if key in asked}
-        request.update(fields)
     if extra:
         request.update(extra)
     if not request["RoleArn"]:

@@ -203,14 +203,9 @@ class Transformer:
     @property
     def sagemaker_session(self) -> Any:
         if self._session is None:
-            if v.is_local_instance_type(self.instance_type):
-                from .local import LocalSession
+            from .session import session_for_instance_type
 
-                self._session = LocalSession()
-            else:
-                from .session import Session
-
-                self._session = Session()
+            self._session = session_for_instance_type(self.instance_type)
         return self._session
 
     def prepare_transform_job(
@@ -302,11 +297,7 @@ class Transformer:
             experiment_config,
             model_client_config,
         )
-        from .limits import botocore_session_of, check_request
-
-        session = self.sagemaker_session
-        local = bool(getattr(session, "local_mode", False))
-        check_request("CreateTransformJob", request, local=local, botocore_session=botocore_session_of(session))
+        self.sagemaker_session.check_request("CreateTransformJob", request)
         job = TransformJob(self.sagemaker_session, request["TransformJobName"])
         # a retry of our own create whose answer was lost finds the job: adopted, not an error
         create_or_adopt(
@@ -423,12 +414,12 @@ def create_model_for_transform(model: Any, instance_type: str, tags: Any = None)
 
     v.check_instance_type("instance_type", instance_type)
     deploy = DeployConfig(initial_instance_count=1, instance_type=instance_type, tags=tags)
-    model._check_ready(deploy)
-    if deploy.is_local and model.__dict__.get("_sagemaker_session") is None:
-        from .local import LocalSession
+    if model.__dict__.get("_sagemaker_session") is None:
+        from .session import session_for_instance_type
 
-        model.sagemaker_session = LocalSession()
+        model.sagemaker_session = session_for_instance_type(instance_type)
     session = model.sagemaker_session
+    model._check_ready(session)
     region = session.boto_region_name
     image = model._image_for(deploy, region)
     name = model.config.name or name_from_base(model._base_name(image))
@@ -444,10 +435,7 @@ def create_model_for_transform(model: Any, instance_type: str, tags: Any = None)
     )
     if not request["ExecutionRoleArn"]:
         del request["ExecutionRoleArn"]
-    from .limits import botocore_session_of, check_request
-
-    local = bool(getattr(session, "local_mode", False))
-    check_request("CreateModel", request, local=local, botocore_session=botocore_session_of(session))
+    session.check_request("CreateModel", request)
     DEFAULT_POLLING.call(lambda: session.sagemaker_client.create_model(**request))
     model.name = name
     return str(name)

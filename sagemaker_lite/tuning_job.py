@@ -20,7 +20,6 @@ from typing import Any
 from ._retry import DEFAULT_POLLING, PollingPolicy
 from .errors import UnexpectedStatusError
 from .jobs import create_or_adopt
-from .logs import session_limiter
 from .redact import redact
 
 TERMINAL_TUNING_STATUSES = ("Completed", "Failed", "Stopped", "DeleteFailed")
@@ -51,12 +50,8 @@ class TuningJob:
     def __init__(self, sagemaker_session: Any, job_name: str, *, polling: PollingPolicy | None = None) -> None:
         self.sagemaker_session = sagemaker_session
         self.name = job_name
-        self.polling = polling or getattr(sagemaker_session, "polling", None) or DEFAULT_POLLING
-        if polling is None and getattr(sagemaker_session, "local_mode", False) and self.polling.maximum > 0.25:
-            # a local describe is a function call: notice the end of a local tuning job within 0.25 s
-            import attrs
-
-            self.polling = attrs.evolve(self.polling, maximum=0.25)
+        session_polling = getattr(sagemaker_session, "tuning_polling", None)
+        self.polling = polling or (session_polling() if callable(session_polling) else DEFAULT_POLLING)
 
     @property
     def job_name(self) -> str:
@@ -70,10 +65,7 @@ class TuningJob:
         return self.sagemaker_session.sagemaker_client
 
     def _call(self, fn: Callable[[], Any]) -> Any:
-        if not getattr(self.sagemaker_session, "local_mode", False):
-            session_limiter(self.sagemaker_session, "TuningJobCalls", TUNING_CALL_RATE).acquire(
-                sleep=self.polling.sleep
-            )
+        self.sagemaker_session.throttle("TuningJobCalls", TUNING_CALL_RATE, self.polling.sleep)
         return self.polling.call(fn)
 
     @classmethod
@@ -153,8 +145,7 @@ class TuningJob:
                 sleep=self.polling.sleep,
             )(poll_once)
         except KeyboardInterrupt:
-            local = getattr(self.sagemaker_session, "local_mode", False)
-            where = ", sagemaker_session=LocalSession()" if local else ""
+            where = self.sagemaker_session.session_argument()
             out(
                 f"\nStopped waiting; tuning job {self.name} is still running.\n"
                 f"Resume with: HyperparameterTuner.attach({self.name!r}{where}).wait()\n"

@@ -1,14 +1,15 @@
 """Debugger checks an estimator runs before anything leaves the machine.
 
-They depend on the job (local or not, what the estimator turned off) and the region, so they
-run at ``fit()`` rather than when the config objects are built.
+They depend on the job (what the estimator turned off) and the region, so they run at
+``fit()`` rather than when the config objects are built; a LocalSession skips them
+(``Session.check_debugger``).
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
+from .._warnings import warn_user
 from ..errors import ValidationError
 
 
@@ -21,19 +22,6 @@ def check_estimator_debugger(asked: Any, config: Any, *, region: str, image_uri:
     from .request import check_region, split_rules
     from .sources import check_local_sources
 
-    if config.is_local:
-        if (
-            asked.rules
-            or isinstance(asked.debugger_hook_config, DebuggerHookConfig)
-            or (asked.tensorboard_output_config or asked.profiler_config)
-        ):
-            warnings.warn(
-                "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode: the job "
-                "describes them, and reports every rule as Error, not evaluated",
-                UserWarning,
-                stacklevel=4,
-            )
-        return
     if asked.debugger_hook_config is not False and config.debugger_hook_config is False:
         # the estimator turned the hook off: Debugger cannot follow this job (e.g. parameter
         # server, or checkpointing with distributed training); asking for it is an error
@@ -57,8 +45,6 @@ def check_estimator_debugger(asked: Any, config: Any, *, region: str, image_uri:
         xgboost_only = set(fact("xgboost_only_rules"))
         for rule in split_rules(config.rules)[0]:
             if rule.is_builtin and rule.rule_parameters.get("rule_to_invoke") in xgboost_only:
-                warnings.warn(
+                warn_user(
                     f"rule {rule.name} only works with the XGBoost algorithm, and this job's image is {image_uri}",
-                    UserWarning,
-                    stacklevel=4,
                 )

@@ -15,6 +15,8 @@ from ..errors import ValidationError
 
 _FAMILY = re.compile(r"^ml[._]([a-z\d\-]+)\.?\w*$")
 _PRICING = "see https://aws.amazon.com/sagemaker/pricing/ for instance types"
+#: local mode runs the CPU image for "local" and the GPU image for "local_gpu"
+LOCAL_PROCESSORS = {"local": "cpu", "local_gpu": "gpu"}
 
 
 @functools.lru_cache(maxsize=256)
@@ -51,7 +53,7 @@ def processor(
             hint=f"{what} has one image per processor: {', '.join(available)}",
         )
     elif instance_type.startswith("local"):
-        chosen = "cpu" if instance_type == "local" else "gpu"
+        chosen = LOCAL_PROCESSORS.get(instance_type, "gpu")
     elif instance_type.startswith("neuron"):
         chosen = "neuron"
     else:

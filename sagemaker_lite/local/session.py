@@ -21,15 +21,18 @@ model goes to ``file://<root>/output/`` instead of the default bucket.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from .._retry import PollingPolicy
 from ..errors import ValidationError
 from ..retries import RetryPolicy
 from ..session import Session, _region_from_environment
-from .store import DEFAULT_REGION, builtin_root, default_root
+from .store import DEFAULT_REGION, LOCAL_ACCOUNT, builtin_root, default_root
 
 if TYPE_CHECKING:  # pragma: no cover
     import boto3
@@ -165,6 +168,104 @@ class LocalSession(Session):
     def default_output_prefix(self) -> str:
         """``file://<root>/output``: a local job needs no default bucket (pass output_path for S3)."""
         return f"file://{self.root / 'output'}"
+
+    # --- the seam (sagemaker_lite/backend.py): what local mode does differently ----------------
+
+    def check_instance_type(self, parameter: str, instance_type: str | None) -> None:
+        """Any instance type: ``local``/``local_gpu`` run here; the local client judges the rest."""
+
+    def check_location(self, parameter: str, uri: str, *, hint: str | None = None) -> None:
+        """``file://`` locations are read and written in place; ``s3://`` ones through real S3."""
+
+    def check_checkpoint(self, local_path: str | None, s3_uri: str | None) -> None:
+        """A local ``checkpoint_local_path`` needs no S3 copy."""
+
+    def check_role(self, role: str | None, purpose: str) -> None:
+        """Local mode assumes no role."""
+
+    def expand_role(self, role: str) -> str:
+        """A role name becomes an ARN in the local account, without IAM: local mode assumes no role."""
+        if "/" in role or role.startswith("arn:"):
+            return role
+        return f"arn:aws:iam::{LOCAL_ACCOUNT}:role/{role}"
+
+    def planned_role_arn(self, role: str | None) -> str | None:
+        return self.expand_role(role) if role else role
+
+    def planned_output_prefix(self) -> str:
+        return "file:///planned/output"
+
+    def code_in_place(self, entry_point: str, source_dir: str | None, dependencies: Iterable[str]) -> str:
+        """A local job reads ``source_dir`` in place (packed to a local archive when it has dependencies)."""
+        if source_dir and not list(dependencies):
+            return Path(source_dir).resolve().as_uri()
+        from ..code import pack_source
+
+        return pack_source(entry_point, source_dir, tuple(dependencies)).path.resolve().as_uri()
+
+    def planned_code_in_place(self, entry_point: str | None, source_dir: str | None) -> str:
+        return Path(source_dir or entry_point or ".").resolve().as_uri()
+
+    def training_model_dir(self, default: str) -> str:
+        """The script writes its model where the container's would: ``/opt/ml/model``."""
+        return "/opt/ml/model"
+
+    def check_debugger(self, asked: Any, config: Any, *, region: str, image_uri: str) -> None:
+        """Debugger does not run locally: say so when the user asked for it."""
+        from ..debugger import DebuggerHookConfig
+
+        if (
+            asked.rules
+            or isinstance(asked.debugger_hook_config, DebuggerHookConfig)
+            or (asked.tensorboard_output_config or asked.profiler_config)
+        ):
+            warnings.warn(
+                "Debugger rules, hook, TensorBoard and profiler settings are not used in local mode: the job "
+                "describes them, and reports every rule as Error, not evaluated",
+                UserWarning,
+                stacklevel=5,
+            )
+
+    def upload_rule_sources(self, rules: Iterable[Any] | None) -> dict[str, str]:
+        """Nothing is uploaded: rules are not evaluated locally, and the request names the local file."""
+        sources = [rule.local_source for rule in rules or () if rule.local_source is not None]
+        return {source: Path(source).resolve().as_uri() for source in sources}
+
+    def debugger_fields(self, **settings: Any) -> dict[str, Any]:
+        """Only the Debugger settings the user asked for (no default hook or profiler), so
+        ``describe()`` shows them and the local backend reports the rules' status."""
+        from ..debugger import DebuggerHookConfig, debugger_request_fields
+
+        asked = {"DebugRuleConfigurations", "ProfilerRuleConfigurations", "TensorBoardOutputConfig"}
+        if isinstance(settings.get("debugger_hook_config"), DebuggerHookConfig):
+            asked.add("DebugHookConfig")
+        if settings.get("profiler_config") is not None:
+            asked.add("ProfilerConfig")
+        return {key: value for key, value in debugger_request_fields(**settings).items() if key in asked}
+
+    def check_request(self, operation: str, request: Mapping[str, Any], **kwargs: Any) -> None:
+        """The service model's limits, with ``file://`` locations and any role accepted."""
+        from ..limits import botocore_session_of, check_request
+
+        check_request(operation, request, local=True, botocore_session=botocore_session_of(self), **kwargs)
+
+    def console_url(self, path: str) -> str:
+        """No console for local resources."""
+        return ""
+
+    def cloudwatch_url(self, log_group: str, stream_prefix: str) -> str:
+        return ""
+
+    def tuning_polling(self) -> PollingPolicy:
+        """A local describe is a function call: notice the end of a local tuning job within 0.25 s."""
+        policy: PollingPolicy = self.polling
+        return attrs.evolve(policy, maximum=0.25) if policy.maximum > 0.25 else policy
+
+    def session_argument(self) -> str:
+        return ", sagemaker_session=LocalSession()"
+
+    def throttle(self, name: str, rate: float, sleep: Callable[[float], None]) -> None:
+        """Local calls are not rate-limited."""
 
     def training_job_interrupted(self, job_name: str) -> str:
         """Ctrl-C while waiting stops a local job (it cannot outlive this Python process).

@@ -23,7 +23,6 @@ is a ``ScriptProcessor`` on the scikit-learn image, as officially.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -201,31 +200,6 @@ class FrameworkProcessor(Processor):
         )
         entries = [code_input.to_request(CODE_INPUT_NAME), entry_input.to_request(ENTRYPOINT_INPUT_NAME)]
         return entries, ["/bin/bash", f"{ENTRYPOINT_CONTAINER_DIR}/{RUNPROC}"]
-
-
-def put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> str:
-    if uri.startswith("s3://"):
-        from ..code import upload_source
-        from ..s3 import parse_s3_url
-
-        bucket, key = parse_s3_url(uri)
-        return str(upload_source(session, archive, bucket=bucket, key=key, kms_key=kms_key).uri)
-    target = Path(uri.removeprefix("file://"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(archive.path, target)
-    return target.as_uri()
-
-
-def put_text(session: Any, text: str, uri: str, kms_key: str | None) -> str:
-    if uri.startswith("s3://"):
-        from ..s3 import parse_s3_url
-
-        bucket, key = parse_s3_url(uri)
-        return str(session.upload_string_as_file_body(text, bucket=bucket, key=key, kms_key=kms_key))
-    target = Path(uri.removeprefix("file://"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
-    return target.as_uri()
 
 
 class PyTorchProcessor(FrameworkProcessor):

@@ -76,7 +76,7 @@ class ProcessingInput:
         _container_path("destination", self.destination)
 
     @property
-    def is_local(self) -> bool:
+    def needs_staging(self) -> bool:
         """A local path that ``run()`` stages (uploads, or leaves on this machine in local mode)."""
         return self.s3_input is None and self.dataset_definition is None and "://" not in str(self.source)
 

@@ -32,7 +32,6 @@ import attrs
 from .._configured import ConfigBacked
 from .._validation import check_job_name, fail
 from ..jobs import create_or_adopt
-from ..limits import check_request, planned_default_bucket
 from ..naming import base_name_from_image, name_from_base
 from .io import ProcessingInput, ProcessingOutput
 from .job import ProcessingJob
@@ -40,6 +39,31 @@ from .request import ProcessorConfig, build_processing_request
 
 CODE_INPUT_NAME = "code"
 CODE_CONTAINER_DIR = "/opt/ml/processing/input/code"
+
+
+def put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> str:
+    if uri.startswith("s3://"):
+        from ..code import upload_source
+        from ..s3 import parse_s3_url
+
+        bucket, key = parse_s3_url(uri)
+        return str(upload_source(session, archive, bucket=bucket, key=key, kms_key=kms_key).uri)
+    target = Path(uri.removeprefix("file://"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(archive.path, target)
+    return target.as_uri()
+
+
+def put_text(session: Any, text: str, uri: str, kms_key: str | None) -> str:
+    if uri.startswith("s3://"):
+        from ..s3 import parse_s3_url
+
+        bucket, key = parse_s3_url(uri)
+        return str(session.upload_string_as_file_body(text, bucket=bucket, key=key, kms_key=kms_key))
+    target = Path(uri.removeprefix("file://"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    return target.as_uri()
 
 
 def stage_path(session: Any, path: str, prefix_uri: str, kms_key: str | None = None) -> str:
@@ -92,12 +116,7 @@ class _Stager:
     def default_base(self) -> str:
         if self._base is None:
             if self.planned:
-                local = bool(getattr(self.session, "local_mode", False))
-                self._base = (
-                    "file:///planned/output"
-                    if local
-                    else f"s3://{planned_default_bucket(self.session.boto_region_name)}"
-                )
+                self._base = str(self.session.planned_output_prefix())
             else:
                 self._base = str(self.session.default_output_prefix())
         return self._base
@@ -110,15 +129,11 @@ class _Stager:
     def archive(self, archive: Any, uri: str) -> str:
         if self.planned:
             return uri
-        from .framework import put_archive
-
         return put_archive(self.session, archive, uri, self.kms_key)
 
     def text(self, body: str, uri: str) -> str:
         if self.planned:
             return uri
-        from .framework import put_text
-
         return put_text(self.session, body, uri, self.kms_key)
 
 
@@ -249,7 +264,7 @@ class Processor(ConfigBacked):
         if experiment_config is not None and not isinstance(experiment_config, Mapping):
             fail("experiment_config", experiment_config, "a dict such as {'ExperimentName': 'my-experiment'}")
         for item in user_inputs:
-            if item.is_local and not Path(str(item.source)).exists():
+            if item.needs_staging and not Path(str(item.source)).exists():
                 fail("source", item.source, "an existing local file or directory, or an s3:// URI")
         self._check_code(code, **code_options)
         try:
@@ -282,12 +297,11 @@ class Processor(ConfigBacked):
         """Check the planned request, stage, build, check again (staged values), create."""
         name = self._job_name(job_name)
         session = self.sagemaker_session
-        local = bool(getattr(session, "local_mode", False))
         args = (name, user_inputs, user_outputs, argv, experiment_config, kms_key, code, code_options)
         # the service's limits are checked before anything is staged, with planned locations
-        check_request("CreateProcessingJob", self._request(*args, planned=True), local=local)
+        session.check_request("CreateProcessingJob", self._request(*args, planned=True))
         request = self._request(*args, planned=False)
-        check_request("CreateProcessingJob", request, local=local)
+        session.check_request("CreateProcessingJob", request)
         outputs = (request.get("ProcessingOutputConfig") or {}).get("Outputs") or []
         job = ProcessingJob(
             session,
@@ -321,7 +335,7 @@ class Processor(ConfigBacked):
         for index, item in enumerate(user_inputs, start=1):
             input_name = item.input_name or f"input-{index}"
             uri = None
-            if item.is_local:
+            if item.needs_staging:
                 uri = stager.path(str(item.source), _join(stager.default_base(), name, "input", input_name))
             input_entries.append(item.to_request(input_name, uri))
         code_inputs, entrypoint = self._stage_code(code, name, stager, **code_options)

@@ -22,6 +22,8 @@ from ..errors import ValidationError
 
 STRATEGIES = ("parameter_server", "mpi", "multi_worker_mirrored_strategy", "smdistributed")
 SMDDP_INSTANCE_TYPES = ("ml.p3.16xlarge", "ml.p3dn.24xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge")
+#: where the smdistributed dataparallel settings are accepted: those, and a local GPU
+SMDDP_ACCEPTED = (*SMDDP_INSTANCE_TYPES, "local_gpu")
 SMDDP_MAX_TF = Version("2.11")
 MWMS_MIN_TF = Version("2.9")
 
@@ -86,7 +88,7 @@ def validate_distribution(
         raise ValidationError("distribution['mpi']['custom_mpi_options']", mpi["custom_mpi_options"], "a string")
     version = _tf_version(framework_version)
     if data_parallel:
-        if instance_type not in SMDDP_INSTANCE_TYPES and instance_type not in ("local_gpu",):
+        if instance_type not in SMDDP_ACCEPTED:
             raise ValidationError(
                 "instance_type",
                 instance_type,

@@ -208,10 +208,9 @@ class TensorFlow(Framework):
         return bool(((self._config.distribution or {}).get("parameter_server") or {}).get("enabled"))
 
     def _default_model_dir(self) -> str:
-        if getattr(self.sagemaker_session, "local_mode", False):
-            return "/opt/ml/model"
         output = self.__dict__.get("_resolved_output_path") or self._config.output_path
-        return self._default_model_dir_for(output, str(self._current_job_name))
+        default = self._default_model_dir_for(output, str(self._current_job_name))
+        return str(self.sagemaker_session.training_model_dir(default))
 
     def _framework_hyperparameters(self) -> dict[str, Any]:
         config = self._config

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sagemaker_lite.archives import TarGzWriter, repack_model, safe_extract
+from sagemaker_lite.archives import TarGzWriter, safe_extract
 from sagemaker_lite.errors import ValidationError
+from sagemaker_lite.repack import repack_model
 
 Adder = Callable[[tarfile.TarFile], None]
 

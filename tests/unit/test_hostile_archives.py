@@ -23,9 +23,10 @@ import pytest
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
-from sagemaker_lite.archives import repack_model, safe_extract
+from sagemaker_lite.archives import safe_extract
 from sagemaker_lite.code import pack_source
 from sagemaker_lite.errors import ValidationError
+from sagemaker_lite.repack import repack_model
 
 Adder = Callable[[tarfile.TarFile], None]
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"

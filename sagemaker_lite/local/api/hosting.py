@@ -29,6 +29,7 @@ from typing import Any
 from ...errors import LocalModeError
 from ..serving.endpoint import LocalEndpoint, now
 from ..store import LOCAL_ACCOUNT, client_error, private_dir
+from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 
 
 class _Hosting:
@@ -53,18 +54,6 @@ def hosting_state(root: Path) -> _Hosting:
 
 def _arn(region: str, kind: str, name: str) -> str:
     return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:{kind}/{name.lower()}"
-
-
-def _metadata() -> dict[str, Any]:
-    from .training import _metadata as metadata
-
-    return metadata()
-
-
-def _validate(operation: str, params: dict[str, Any]) -> None:
-    from .training import validate_parameters
-
-    validate_parameters(operation, params)
 
 
 def _not_found(kind: str, arn: str, operation: str) -> Exception:
@@ -117,7 +106,7 @@ def _list(items: list[dict[str, Any]], params: dict[str, Any], key: str, name_fi
     result: dict[str, Any] = {key: items[start : start + size]}
     if start + size < len(items):
         result["NextToken"] = str(start + size)
-    result["ResponseMetadata"] = _metadata()
+    result["ResponseMetadata"] = metadata()
     return result
 
 
@@ -136,9 +125,9 @@ class LocalHostingMixin:
     # --- models ---------------------------------------------------------------------------------
 
     def create_model(self, **request: Any) -> dict[str, Any]:
-        from .training import PLACEHOLDER_ROLE
-
-        _validate("CreateModel", {**request, "ExecutionRoleArn": request.get("ExecutionRoleArn") or PLACEHOLDER_ROLE})
+        validate_parameters(
+            "CreateModel", {**request, "ExecutionRoleArn": request.get("ExecutionRoleArn") or PLACEHOLDER_ROLE}
+        )
         name = request["ModelName"]
         if not request.get("PrimaryContainer") and not request.get("Containers"):
             raise client_error("ValidationException", "PrimaryContainer or Containers is required.", "CreateModel")
@@ -156,27 +145,27 @@ class LocalHostingMixin:
             description.setdefault("EnableNetworkIsolation", False)
             self._hosting.models[name] = description
             self._hosting.tags[arn] = list(request.get("Tags") or [])
-        return {"ModelArn": arn, "ResponseMetadata": _metadata()}
+        return {"ModelArn": arn, "ResponseMetadata": metadata()}
 
     def describe_model(self, **params: Any) -> dict[str, Any]:
-        _validate("DescribeModel", params)
+        validate_parameters("DescribeModel", params)
         with self._hosting.lock:
             found = self._hosting.models.get(params["ModelName"])
         if found is None:
             raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DescribeModel")
-        return {**copy.deepcopy(found), "ResponseMetadata": _metadata()}
+        return {**copy.deepcopy(found), "ResponseMetadata": metadata()}
 
     def delete_model(self, **params: Any) -> dict[str, Any]:
-        _validate("DeleteModel", params)
+        validate_parameters("DeleteModel", params)
         with self._hosting.lock:
             found = self._hosting.models.pop(params["ModelName"], None)
         if found is None:
             raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DeleteModel")
         self._hosting.tags.pop(found["ModelArn"], None)
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def list_models(self, **params: Any) -> dict[str, Any]:
-        _validate("ListModels", params)
+        validate_parameters("ListModels", params)
         with self._hosting.lock:
             items = [
                 {k: m[k] for k in ("ModelName", "ModelArn", "CreationTime")} for m in self._hosting.models.values()
@@ -186,7 +175,7 @@ class LocalHostingMixin:
     # --- endpoint configs ---------------------------------------------------------------------------
 
     def create_endpoint_config(self, **request: Any) -> dict[str, Any]:
-        _validate("CreateEndpointConfig", request)
+        validate_parameters("CreateEndpointConfig", request)
         name = request["EndpointConfigName"]
         arn = _arn(self.region_name, "endpoint-config", name)
         with self._hosting.lock:
@@ -203,20 +192,20 @@ class LocalHostingMixin:
             description.update(EndpointConfigArn=arn, CreationTime=now())
             self._hosting.configs[name] = description
             self._hosting.tags[arn] = list(request.get("Tags") or [])
-        return {"EndpointConfigArn": arn, "ResponseMetadata": _metadata()}
+        return {"EndpointConfigArn": arn, "ResponseMetadata": metadata()}
 
     def describe_endpoint_config(self, **params: Any) -> dict[str, Any]:
-        _validate("DescribeEndpointConfig", params)
+        validate_parameters("DescribeEndpointConfig", params)
         name = params["EndpointConfigName"]
         with self._hosting.lock:
             found = self._hosting.configs.get(name)
         if found is None:
             arn = _arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DescribeEndpointConfig")
-        return {**copy.deepcopy(found), "ResponseMetadata": _metadata()}
+        return {**copy.deepcopy(found), "ResponseMetadata": metadata()}
 
     def delete_endpoint_config(self, **params: Any) -> dict[str, Any]:
-        _validate("DeleteEndpointConfig", params)
+        validate_parameters("DeleteEndpointConfig", params)
         name = params["EndpointConfigName"]
         with self._hosting.lock:
             found = self._hosting.configs.pop(name, None)
@@ -224,10 +213,10 @@ class LocalHostingMixin:
             arn = _arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DeleteEndpointConfig")
         self._hosting.tags.pop(found["EndpointConfigArn"], None)
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def list_endpoint_configs(self, **params: Any) -> dict[str, Any]:
-        _validate("ListEndpointConfigs", params)
+        validate_parameters("ListEndpointConfigs", params)
         with self._hosting.lock:
             items = [
                 {k: c[k] for k in ("EndpointConfigName", "EndpointConfigArn", "CreationTime")}
@@ -250,7 +239,7 @@ class LocalHostingMixin:
         return containers
 
     def create_endpoint(self, **request: Any) -> dict[str, Any]:
-        _validate("CreateEndpoint", request)
+        validate_parameters("CreateEndpoint", request)
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
         arn = _arn(self.region_name, "endpoint", name)
         with self._hosting.lock:
@@ -272,7 +261,7 @@ class LocalHostingMixin:
             self._hosting.endpoints[name] = endpoint
             self._hosting.tags[arn] = list(request.get("Tags") or [])
         endpoint.start(config_name, copy.deepcopy(config), containers)
-        return {"EndpointArn": arn, "ResponseMetadata": _metadata()}
+        return {"EndpointArn": arn, "ResponseMetadata": metadata()}
 
     def _endpoint(self, name: str, operation: str) -> LocalEndpoint:
         with self._hosting.lock:
@@ -282,12 +271,12 @@ class LocalHostingMixin:
         return endpoint
 
     def describe_endpoint(self, **params: Any) -> dict[str, Any]:
-        _validate("DescribeEndpoint", params)
+        validate_parameters("DescribeEndpoint", params)
         description = self._endpoint(params["EndpointName"], "DescribeEndpoint").describe()
-        return {**description, "ResponseMetadata": _metadata()}
+        return {**description, "ResponseMetadata": metadata()}
 
     def update_endpoint(self, **request: Any) -> dict[str, Any]:
-        _validate("UpdateEndpoint", request)
+        validate_parameters("UpdateEndpoint", request)
         endpoint = self._endpoint(request["EndpointName"], "UpdateEndpoint")
         if endpoint.status != "InService":
             raise client_error(
@@ -301,11 +290,11 @@ class LocalHostingMixin:
                 raise _not_found("endpoint configuration", config_arn, "UpdateEndpoint")
             containers = self._containers(config, "UpdateEndpoint")
         endpoint.update(config_name, copy.deepcopy(config), containers)
-        return {"EndpointArn": endpoint.arn, "ResponseMetadata": _metadata()}
+        return {"EndpointArn": endpoint.arn, "ResponseMetadata": metadata()}
 
     def delete_endpoint(self, **params: Any) -> dict[str, Any]:
         """Stops the endpoint's servers before returning (SageMaker deletes in the background)."""
-        _validate("DeleteEndpoint", params)
+        validate_parameters("DeleteEndpoint", params)
         name = params["EndpointName"]
         with self._hosting.lock:
             endpoint = self._hosting.endpoints.pop(name, None)
@@ -313,10 +302,10 @@ class LocalHostingMixin:
             raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), "DeleteEndpoint")
         self._hosting.tags.pop(endpoint.arn, None)
         endpoint.delete()
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def list_endpoints(self, **params: Any) -> dict[str, Any]:
-        _validate("ListEndpoints", params)
+        validate_parameters("ListEndpoints", params)
         with self._hosting.lock:
             endpoints = list(self._hosting.endpoints.values())
         fields = ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus")

@@ -13,16 +13,12 @@ service does. A job run by another Python process is described from its record o
 from __future__ import annotations
 
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
 from ..processing.job import TERMINAL, LocalProcessingJob, processing_dir
 from ..store import client_error, pid_alive, read_record
-
-
-def _metadata() -> dict[str, Any]:
-    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+from .validation import metadata, validate_parameters
 
 
 def _refuse(message: str) -> Exception:
@@ -31,7 +27,6 @@ def _refuse(message: str) -> Exception:
 
 def validate_processing(request: dict[str, Any]) -> None:
     """What CreateProcessingJob refuses locally, beyond botocore's parameter checks."""
-    from .training import validate_parameters
 
     validate_parameters("CreateProcessingJob", request)
     if not (request.get("AppSpecification") or {}).get("ContainerEntrypoint"):
@@ -107,20 +102,18 @@ class LocalProcessingMixin:
                 ) from None
             jobs[job.name] = job
         job.start()
-        return {"ProcessingJobArn": job.arn, "ResponseMetadata": _metadata()}
+        return {"ProcessingJobArn": job.arn, "ResponseMetadata": metadata()}
 
     def describe_processing_job(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("DescribeProcessingJob", params)
         name = str(params["ProcessingJobName"])
         job = self._processing_jobs().get(name)
         description = job.describe() if job is not None else self._processing_record(name, "DescribeProcessingJob")
-        return {**description, "ResponseMetadata": _metadata()}
+        return {**description, "ResponseMetadata": metadata()}
 
     def stop_processing_job(self, **params: Any) -> dict[str, Any]:
         from ...errors import LocalModeError
-        from .training import validate_parameters
 
         validate_parameters("StopProcessingJob", params)
         name = str(params["ProcessingJobName"])
@@ -137,11 +130,10 @@ class LocalProcessingMixin:
         if job is None:
             raise LocalModeError(f"processing job {name} is run by another Python process; stop it from there")
         job.stop()
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def list_processing_jobs(self, **params: Any) -> dict[str, Any]:
         """Summaries of the processing jobs under this root (newest first by default, paged)."""
-        from .training import validate_parameters
 
         validate_parameters("ListProcessingJobs", params)
         base = processing_dir(self.root)
@@ -178,5 +170,5 @@ class LocalProcessingMixin:
         result: dict[str, Any] = {"ProcessingJobSummaries": summaries[start : start + size]}
         if start + size < len(summaries):
             result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = _metadata()
+        result["ResponseMetadata"] = metadata()
         return result

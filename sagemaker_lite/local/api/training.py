@@ -21,10 +21,8 @@ jobs, and a job another process ran is described from its ``description.json``.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -48,32 +46,15 @@ from .hosting import LocalHostingMixin
 from .processing import LocalProcessingMixin
 from .transform import LocalTransformMixin
 from .tuning import LocalTuningMixin
+from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 ENV_KEY_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,511}$")
-PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/sagemaker-lite-local"
 
 _LIVE: dict[tuple[str, str], LocalTrainingJob] = {}
 _LIVE_LOCK = threading.Lock()
 _RECOVERED: set[str] = set()  # roots whose dead jobs this process has finished on disk
-
-
-@functools.lru_cache(maxsize=1)
-def _service_model() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("sagemaker")
-
-
-def validate_parameters(operation: str, params: dict[str, Any]) -> None:
-    """botocore's client-side validation, exactly as boto3's client runs it."""
-    from botocore.exceptions import ParamValidationError
-    from botocore.validate import ParamValidator
-
-    report = ParamValidator().validate(params, _service_model().operation_model(operation).input_shape)
-    if report.has_errors():
-        raise ParamValidationError(report=report.generate_report())
 
 
 def _invalid(value: Any, member: str, constraint: str) -> Exception:
@@ -138,10 +119,6 @@ def validate_create(request: dict[str, Any]) -> None:
             "an absolute container path that stays inside /opt/ml once normalised, such as '/opt/ml/checkpoints'",
             hint="locally /opt/ml is the job's directory on this machine, and nothing may reach outside it",
         )
-
-
-def _metadata() -> dict[str, Any]:
-    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
 class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningMixin, LocalTransformMixin):
@@ -253,14 +230,14 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
                 ) from None
             _LIVE[key] = job
         job.start()
-        return {"TrainingJobArn": job.arn, "ResponseMetadata": _metadata()}
+        return {"TrainingJobArn": job.arn, "ResponseMetadata": metadata()}
 
     def describe_training_job(self, **params: Any) -> dict[str, Any]:
         validate_parameters("DescribeTrainingJob", params)
         name = params["TrainingJobName"]
         job = self._live(name)
         description = job.describe() if job is not None else self._record(name, "DescribeTrainingJob")[0]
-        return {**description, "ResponseMetadata": _metadata()}
+        return {**description, "ResponseMetadata": metadata()}
 
     def stop_training_job(self, **params: Any) -> dict[str, Any]:
         validate_parameters("StopTrainingJob", params)
@@ -276,7 +253,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         if job is None:
             raise LocalModeError(f"training job {name} is run by another Python process; stop it from there")
         job.stop()
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def interrupt_training_job(self, name: str, reason: str) -> bool:
         """Stop a job this process runs, ``reason`` ending its final status message; False if none is live."""
@@ -314,7 +291,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         result: dict[str, Any] = {"TrainingJobSummaries": summaries[start : start + size]}
         if start + size < len(summaries):
             result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = _metadata()
+        result["ResponseMetadata"] = metadata()
         return result
 
     def list_tags(self, **params: Any) -> dict[str, Any]:
@@ -323,12 +300,12 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         arn = str(params["ResourceArn"])
         hosting_tags = self._hosting_tags(arn)
         if hosting_tags is not None:
-            return {"Tags": hosting_tags, "ResponseMetadata": _metadata()}
+            return {"Tags": hosting_tags, "ResponseMetadata": metadata()}
         name = arn.rsplit("/", 1)[-1]
         for candidate in ([name] if (jobs_dir(self.root) / name).is_dir() else []) or _names_by_lower(self.root, name):
             record = read_record(jobs_dir(self.root) / candidate / "description.json")
             if record is not None:
-                return {"Tags": list(record[1].get("tags") or []), "ResponseMetadata": _metadata()}
+                return {"Tags": list(record[1].get("tags") or []), "ResponseMetadata": metadata()}
         raise client_error("ValidationException", "Requested resource not found.", "ListTags")
 
 

@@ -10,19 +10,15 @@ a background thread of this process (local/transform/job.py).
 from __future__ import annotations
 
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
 from ..store import client_error
 from ..transform.job import LocalTransformJob
+from .validation import metadata, validate_parameters
 
 _JOBS: dict[tuple[str, str], LocalTransformJob] = {}
 _LOCK = threading.Lock()
-
-
-def _metadata() -> dict[str, Any]:
-    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
 class LocalTransformMixin:
@@ -32,7 +28,6 @@ class LocalTransformMixin:
     region_name: str
 
     def create_transform_job(self, **request: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("CreateTransformJob", request)
         self.describe_model(ModelName=request["ModelName"])  # type: ignore[attr-defined]  # unknown model: the service's error
@@ -49,7 +44,7 @@ class LocalTransformMixin:
             job = LocalTransformJob(dict(request), client=self, root=self.root, region=self.region_name)
             _JOBS[key] = job
         job.start()
-        return {"TransformJobArn": job.arn, "ResponseMetadata": _metadata()}
+        return {"TransformJobArn": job.arn, "ResponseMetadata": metadata()}
 
     def _transform_job(self, name: str, operation: str) -> LocalTransformJob:
         with _LOCK:
@@ -59,21 +54,18 @@ class LocalTransformMixin:
         return job
 
     def describe_transform_job(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("DescribeTransformJob", params)
         job = self._transform_job(params["TransformJobName"], "DescribeTransformJob")
-        return {**job.describe(), "ResponseMetadata": _metadata()}
+        return {**job.describe(), "ResponseMetadata": metadata()}
 
     def stop_transform_job(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("StopTransformJob", params)
         self._transform_job(params["TransformJobName"], "StopTransformJob").stop()
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}
 
     def list_transform_jobs(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("ListTransformJobs", params)
         with _LOCK:
@@ -82,4 +74,4 @@ class LocalTransformMixin:
             {k: d[k] for k in ("TransformJobName", "TransformJobArn", "CreationTime", "TransformJobStatus") if k in d}
             for d in (job.describe() for job in jobs)
         ]
-        return {"TransformJobSummaries": summaries, "ResponseMetadata": _metadata()}
+        return {"TransformJobSummaries": summaries, "ResponseMetadata": metadata()}

@@ -20,16 +20,11 @@ from typing import Any
 from ...errors import LocalModeError
 from ..store import client_error, read_record
 from ..tuning.job import LocalTuningJob
+from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 
 TUNING_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 _LIVE_TUNING: dict[tuple[str, str], LocalTuningJob] = {}
 _LOCK = threading.Lock()
-
-
-def _metadata() -> dict[str, Any]:
-    import uuid
-
-    return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
 class LocalTuningMixin:
@@ -43,7 +38,6 @@ class LocalTuningMixin:
             return _LIVE_TUNING.get((str(self.root), name))
 
     def create_hyper_parameter_tuning_job(self, **request: Any) -> dict[str, Any]:
-        from .training import PLACEHOLDER_ROLE, validate_parameters
 
         checked = dict(request)
         for key in ("TrainingJobDefinition",):
@@ -97,7 +91,7 @@ class LocalTuningMixin:
             job = LocalTuningJob(dict(request), client=self, root=self.root, region=self.region_name)
             _LIVE_TUNING[live_key] = job
         job.start()
-        return {"HyperParameterTuningJobArn": job.arn, "ResponseMetadata": _metadata()}
+        return {"HyperParameterTuningJobArn": job.arn, "ResponseMetadata": metadata()}
 
     def _tuning_record(self, name: str, operation: str) -> tuple[dict[str, Any], dict[str, Any]]:
         record = read_record(self.root / "tuning" / name / "description.json") if TUNING_NAME_RE.match(name) else None
@@ -106,7 +100,6 @@ class LocalTuningMixin:
         return record
 
     def describe_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("DescribeHyperParameterTuningJob", params)
         name = params["HyperParameterTuningJobName"]
@@ -114,12 +107,10 @@ class LocalTuningMixin:
         description = (
             job.describe() if job is not None else self._tuning_record(name, "DescribeHyperParameterTuningJob")[0]
         )
-        return {**description, "ResponseMetadata": _metadata()}
+        return {**description, "ResponseMetadata": metadata()}
 
     def list_training_jobs_for_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
         from datetime import datetime
-
-        from .training import validate_parameters
 
         validate_parameters("ListTrainingJobsForHyperParameterTuningJob", params)
         name = params["HyperParameterTuningJobName"]
@@ -152,11 +143,10 @@ class LocalTuningMixin:
         result: dict[str, Any] = {"TrainingJobSummaries": summaries[start : start + size]}
         if start + size < len(summaries):
             result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = _metadata()
+        result["ResponseMetadata"] = metadata()
         return result
 
     def stop_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
-        from .training import validate_parameters
 
         validate_parameters("StopHyperParameterTuningJob", params)
         name = params["HyperParameterTuningJobName"]
@@ -167,4 +157,4 @@ class LocalTuningMixin:
                 f"tuning job {name} is run by another Python process (or has ended); stop it from there"
             )
         job.stop()
-        return {"ResponseMetadata": _metadata()}
+        return {"ResponseMetadata": metadata()}

@@ -201,19 +201,6 @@ def deliver_tree(files: Mapping[str, Path], destination: str, s3_factory: S3Clie
         deliver_file(source, join_uri(destination, relative), s3_factory)
 
 
-def fetch_tree(uri: str, target: Path, s3_factory: S3ClientFactory) -> None:
-    """Restore a prefix (checkpoints) into ``target``; a missing source is simply empty."""
-    target.mkdir(parents=True, exist_ok=True)
-    if uri.startswith("s3://"):
-        from .channels import download_prefix
-
-        download_prefix(s3_factory(), uri.rstrip("/") + "/", target)
-        return
-    source = local_path(uri)
-    if source.is_dir():
-        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
-
-
 def deliver_outputs(
     output_config: Mapping[str, Any], job_name: str, host_dirs: list[Path], scratch: Path, s3_factory: S3ClientFactory
 ) -> str:

@@ -137,6 +137,17 @@ def download_prefix(s3: Any, uri: str, target: Path) -> list[str]:
     return sorted(placed)
 
 
+def fetch_tree(uri: str, target: Path, s3_factory: S3ClientFactory) -> None:
+    """Restore a prefix (checkpoints) into ``target``; a missing source is simply empty."""
+    target.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("s3://"):
+        download_prefix(s3_factory(), uri.rstrip("/") + "/", target)
+        return
+    source = local_path(uri)
+    if source.is_dir():
+        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+
+
 def _manifest_objects(s3: Any, uri: str) -> list[tuple[str, str, str]]:
     """A ManifestFile: ``[{"prefix": "s3://b/p/"}, "rel1", ...]`` -> (bucket, key, relative) triples."""
     import json

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 from ..processes import HostProcess, registry
 from ..store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
 from . import contract, frameworks
-from .artifacts import JobSetupError, deliver_outputs, deliver_tree, fetch_tree, merged_files, stage_job_code
-from .channels import ChannelSpec, Materialized, materialize
+from .artifacts import JobSetupError, deliver_outputs, deliver_tree, merged_files, stage_job_code
+from .channels import ChannelSpec, Materialized, fetch_tree, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
 from .launch import algorithm_process, docker_process, end_with_newline, failure_reason, script_process
 from .metrics import final_metrics

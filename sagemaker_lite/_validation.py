@@ -18,6 +18,8 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9][a-z0-9-]*\.[a-z0-9]+$")
 LOCAL_INSTANCE_TYPES = ("local", "local_gpu")
+#: the local instance types that see this machine's GPUs
+GPU_LOCAL_INSTANCE_TYPES = ("local_gpu",)
 S3_URI_RE = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/(?P<key>.*))?$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/[\w+=,.@\-/]{1,512}$")
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")

@@ -500,6 +500,13 @@ def get_execution_role(sagemaker_session: Session | None = None, use_default: bo
     identity when it is an assumed role. Anything else (an IAM user, say) cannot be a
     SageMaker execution role, and the error says what to pass instead.
     """
+    if use_default:
+        raise ValidationError(
+            "use_default",
+            use_default,
+            "False: sagemaker_lite does not create IAM roles",
+            hint="create the role once (IAM console or CLI) and pass role='arn:aws:iam::...:role/...'",
+        )
     session = sagemaker_session or Session()
     metadata_role = _role_from_notebook_metadata(session)
     if metadata_role:

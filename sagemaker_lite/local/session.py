@@ -195,15 +195,22 @@ class LocalSession(Session):
     def planned_output_prefix(self) -> str:
         return "file:///planned/output"
 
-    def code_in_place(self, entry_point: str, source_dir: str | None, dependencies: Iterable[str]) -> str:
-        """A local job reads ``source_dir`` in place (packed to a local archive when it has dependencies)."""
+    def code_in_place(self, entry_point: str, source_dir: str | None, dependencies: Iterable[str]) -> str | None:
+        """A local job reads ``source_dir`` in place (packed to a local archive when it has dependencies).
+
+        ``LocalSession(disable_local_code=True)`` uploads it instead, as the official SDK does.
+        """
+        if self.disable_local_code:
+            return None
         if source_dir and not list(dependencies):
             return Path(source_dir).resolve().as_uri()
         from ..code import pack_source
 
         return pack_source(entry_point, source_dir, tuple(dependencies)).path.resolve().as_uri()
 
-    def planned_code_in_place(self, entry_point: str | None, source_dir: str | None) -> str:
+    def planned_code_in_place(self, entry_point: str | None, source_dir: str | None) -> str | None:
+        if self.disable_local_code:
+            return None
         return Path(source_dir or entry_point or ".").resolve().as_uri()
 
     def training_model_dir(self, default: str) -> str:

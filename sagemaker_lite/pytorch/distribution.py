@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._validation import GPU_LOCAL_INSTANCE_TYPES
 from ..errors import ValidationError
 
 STRATEGIES = ("torch_distributed", "pytorchddp", "smdistributed", "mpi", "parameter_server", "pytorchxla")
@@ -77,7 +78,7 @@ def _family(instance_type: str | None) -> str:
 
 
 def is_gpu(instance_type: str | None) -> bool:
-    return instance_type == "local_gpu" or _family(instance_type).startswith(("p", "g"))
+    return instance_type in GPU_LOCAL_INSTANCE_TYPES or _family(instance_type).startswith(("p", "g"))
 
 
 def is_trainium(instance_type: str | None) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .._validation import GPU_LOCAL_INSTANCE_TYPES
 from ..errors import ValidationError
 from ..family import FamilyConfig, FamilyEstimator, FrameworkSpec, tag_parser
 
@@ -53,7 +54,7 @@ class SKLearn(FamilyEstimator):
     def _check_instance_type(self) -> None:
         instance_type = self._config.instance_type or ""
         family = instance_type.split(".")[1] if instance_type.startswith("ml.") else ""
-        if family.startswith(("p", "g")) or instance_type == "local_gpu":
+        if family.startswith(("p", "g")) or instance_type in GPU_LOCAL_INSTANCE_TYPES:
             raise ValidationError(
                 "instance_type", instance_type, "a CPU instance type (scikit-learn has no GPU images)"
             )

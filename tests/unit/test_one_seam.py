@@ -104,3 +104,49 @@ def test_estimator_refuses_v1_distributions_without_suggesting_distribution() ->
         with pytest.raises(ValidationError) as info:
             estimator(distributions={"mpi": {"enabled": True}})
     assert info.value.parameter == "distributions"
+
+
+def test_get_execution_role_refuses_use_default_instead_of_ignoring_it() -> None:
+    from sagemaker_lite.session import get_execution_role
+
+    with pytest.raises(ValidationError) as info:
+        get_execution_role(use_default=True)
+    assert info.value.parameter == "use_default"
+
+
+def test_disable_local_code_uploads_the_code_as_officially(tmp_path: Path) -> None:
+    from sagemaker_lite.local import LocalSession
+
+    (tmp_path / "train.py").write_text("print('hi')\n")
+    in_place = LocalSession(root=tmp_path / "root").code_in_place("train.py", str(tmp_path), ())
+    assert in_place == tmp_path.resolve().as_uri()
+    disabled = LocalSession(root=tmp_path / "root", disable_local_code=True)
+    assert disabled.code_in_place("train.py", str(tmp_path), ()) is None
+    assert disabled.planned_code_in_place("train.py", str(tmp_path)) is None
+
+
+def test_a_local_session_answers_every_seam_question_without_aws(tmp_path: Path) -> None:
+    from sagemaker_lite.local import LocalSession
+
+    session = LocalSession(root=tmp_path / "root")
+    session.check_instance_type("instance_type", "local_gpu")
+    session.check_location("output_path", "file:///tmp/out")
+    session.check_role(None, "")
+    assert session.expand_role("MyRole") == "arn:aws:iam::000000000000:role/MyRole"
+    assert session.console_url("/jobs/x") == "" and session.cloudwatch_url("/aws/sagemaker/TrainingJobs", "x") == ""
+    assert session.debugger_fields(region="us-west-2") == {}
+
+
+def test_the_hosted_session_refuses_what_only_local_mode_takes() -> None:
+    from sagemaker_lite import Session
+    from sagemaker_lite.errors import LocalModeError
+
+    session = Session(region_name="us-west-2")
+    with pytest.raises(LocalModeError):
+        session.check_instance_type("instance_type", "local")
+    with pytest.raises(ValidationError):
+        session.check_location("output_path", "file:///tmp/out")
+    with pytest.raises(ValidationError):
+        session.check_role(None, "")
+    assert session.expand_role("arn:aws:iam::123456789012:role/R") == "arn:aws:iam::123456789012:role/R"
+    assert session.console_url("/jobs/x").startswith("https://")

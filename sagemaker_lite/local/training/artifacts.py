@@ -11,7 +11,6 @@ a tarball from S3 is data, and must not write outside its directory.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import secrets
 import shutil
@@ -57,36 +56,11 @@ def join_uri(base: str, *parts: str) -> str:
 # --- extraction -------------------------------------------------------------------------
 
 
-def _fallback_extract(archive: Path, target: Path) -> None:
-    root = target.resolve()
-    with tarfile.open(archive) as tar:
-        if hasattr(tarfile, "data_filter"):
-            try:
-                tar.extractall(root, filter="data")
-            except tarfile.FilterError as exc:
-                raise JobSetupError(f"{archive.name}: unsafe member refused ({exc})") from exc
-            return
-        for member in tar.getmembers():  # pragma: no cover - Pythons without extraction filters
-            destination = (root / member.name).resolve()
-            if not destination.is_relative_to(root) or member.isdev():
-                raise JobSetupError(f"{archive.name}: unsafe member {member.name!r} refused")
-            if member.issym() or member.islnk():
-                link_base = destination.parent if member.issym() else root
-                if not (link_base / member.linkname).resolve().is_relative_to(root):
-                    raise JobSetupError(f"{archive.name}: link {member.name!r} points outside the archive")
-        tar.extractall(root)  # pragma: no cover
-
-
 def safe_extract(archive: Path, target: Path) -> None:
     """Extract ``archive`` into ``target``, refusing members that would land outside it."""
+    from ...archives import safe_extract as shared
+
     target.mkdir(parents=True, exist_ok=True)
-    try:
-        shared = getattr(importlib.import_module("sagemaker_lite.archives"), "safe_extract", None)
-    except ImportError:
-        shared = None
-    if shared is None:
-        _fallback_extract(archive, target)
-        return
     try:
         shared(archive, target)
     except JobSetupError:

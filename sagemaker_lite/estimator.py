@@ -66,6 +66,8 @@ class EstimatorBase(ConfigBacked):
             accepted=attrs.fields_dict(self._config_class),
         )
         self._set_config(settings, sagemaker_session)
+        if sagemaker_session is not None:  # its rules now; a default Session's at fit (none exists yet)
+            sagemaker_session.check_checkpoint(self._config.checkpoint_local_path, self._config.checkpoint_s3_uri)
         self.__dict__["latest_training_job"] = None
         self.__dict__["_current_job_name"] = None
         self.__dict__["_attached_inputs"] = None

@@ -37,6 +37,7 @@ from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_fro
 from .jobs import TrainingJob
 from .limits import planned_default_bucket
 from .naming import base_name_from_image, name_from_base
+from .script_config import FrameworkConfig
 from .training import (
     TrainingConfig,
     build_training_request,
@@ -507,25 +508,21 @@ class EstimatorBase(ConfigBacked):
         )
 
 
-def _estimator_config() -> type[TrainingConfig]:
+@attrs.frozen(kw_only=True)
+class EstimatorConfig(FrameworkConfig):
     """FrameworkConfig's script-mode fields, without its ban on user ``sagemaker_*`` hyperparameters.
 
     A generic estimator may carry the reserved names itself (local mode's ``local-script``
     image, hand-written built-in algorithm requests); with ``entry_point`` the SDK writes them.
     """
-    from .script_config import FrameworkConfig
 
-    @attrs.frozen(kw_only=True)
-    class EstimatorConfig(FrameworkConfig):
-        def __attrs_post_init__(self) -> None:
-            if self.entry_point is not None:
-                super().__attrs_post_init__()
-                return
-            TrainingConfig.__attrs_post_init__(self)
-            if self.git_config is not None:
-                super().__attrs_post_init__()
-
-    return EstimatorConfig
+    def __attrs_post_init__(self) -> None:
+        if self.entry_point is not None:
+            super().__attrs_post_init__()
+            return
+        TrainingConfig.__attrs_post_init__(self)
+        if self.git_config is not None:
+            super().__attrs_post_init__()
 
 
 class Estimator(EstimatorBase):
@@ -544,7 +541,7 @@ class Estimator(EstimatorBase):
     estimator is not a ``Framework`` (the tuner and attach treat those differently).
     """
 
-    _config_class: ClassVar[type[TrainingConfig]] = TrainingConfig  # EstimatorConfig on first use
+    _config_class: ClassVar[type[TrainingConfig]] = EstimatorConfig
 
     def __init__(
         self,
@@ -565,8 +562,6 @@ class Estimator(EstimatorBase):
         ):
             if value is not None:
                 settings[key] = value
-        if Estimator._config_class is TrainingConfig:  # built lazily: framework.py imports this module
-            Estimator._config_class = _estimator_config()
         super().__init__(sagemaker_session=sagemaker_session, **settings)
 
     # --- script mode (only with entry_point) ------------------------------------------------

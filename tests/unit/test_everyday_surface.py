@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from sagemaker_lite import utils
+from sagemaker_lite.backend import SessionBackend
 from sagemaker_lite.deserializers import CallableDeserializer, CSVDeserializer, JSONDeserializer
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
@@ -122,7 +123,9 @@ class FakeRuntime:
         return {"Body": io.BytesIO(self.body), "ContentType": self.content_type}
 
 
-class FakeSession:
+class FakeSession(SessionBackend):
+    """Only a runtime client; the hosted behaviours (``check_request``...) are the seam's own."""
+
     def __init__(self, runtime: FakeRuntime) -> None:
         self.sagemaker_runtime_client = runtime
 

@@ -134,7 +134,19 @@ def test_a_local_session_answers_every_seam_question_without_aws(tmp_path: Path)
     session.check_role(None, "")
     assert session.expand_role("MyRole") == "arn:aws:iam::000000000000:role/MyRole"
     assert session.console_url("/jobs/x") == "" and session.cloudwatch_url("/aws/sagemaker/TrainingJobs", "x") == ""
-    assert session.debugger_fields(region="us-west-2") == {}
+    nothing_asked = {
+        "region": "us-west-2",
+        "output_path": "file:///tmp/out",
+        "debugger_hook_config": None,
+        "disable_profiler": False,
+        "rules": None,
+        "tensorboard_output_config": None,
+        "profiler_config": None,
+        "instance_type": "local",
+        "job_name": "job",
+        "rule_sources": {},
+    }
+    assert session.debugger_fields(**nothing_asked) == {}  # no default hook or profiler locally
 
 
 def test_the_hosted_session_refuses_what_only_local_mode_takes() -> None:

@@ -60,6 +60,7 @@ _LAZY: dict[str, str] = {
     "Model": "model",
     "Predictor": "predictor",
     "RealTimePredictor": "predictor",
+    "TrainingJobAnalytics": "analytics",
     "image_uris": "",
     "debugger": "",
     "estimator": "",

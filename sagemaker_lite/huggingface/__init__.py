@@ -12,10 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .estimator import HuggingFace as HuggingFace
+    from .llm_utils import get_huggingface_llm_image_uri as get_huggingface_llm_image_uri
     from .model import HuggingFaceModel as HuggingFaceModel
     from .model import HuggingFacePredictor as HuggingFacePredictor
 
-_LAZY = {"HuggingFace": "estimator", "HuggingFaceModel": "model", "HuggingFacePredictor": "model"}
+_LAZY = {
+    "HuggingFace": "estimator",
+    "HuggingFaceModel": "model",
+    "HuggingFacePredictor": "model",
+    "get_huggingface_llm_image_uri": "llm_utils",
+}
 
 __all__ = sorted(_LAZY)
 

@@ -7,5 +7,6 @@ module only gives it the path notebooks import it from (scikit-learn processing 
 from __future__ import annotations
 
 from ..processing.framework import SKLearnProcessor as SKLearnProcessor
+from ..processing.processor import ScriptProcessor as ScriptProcessor
 
-__all__ = ["SKLearnProcessor"]
+__all__ = ["SKLearnProcessor", "ScriptProcessor"]

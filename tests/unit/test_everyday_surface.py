@@ -236,3 +236,30 @@ def test_packing_shows_progress_when_asked(tmp_path: Any, capsys: Any) -> None:
     assert "pack sourcedir.tar.gz" in err and "100.0%" in err
     pack_source("train.py", str(source))
     assert capsys.readouterr().err == ""
+
+
+def test_huggingface_llm_image_uri_matches_the_official_function() -> None:
+    """Values returned by the official SDK 2.257.7's get_huggingface_llm_image_uri (side venv)."""
+    from sagemaker_lite.huggingface import get_huggingface_llm_image_uri
+
+    assert get_huggingface_llm_image_uri("huggingface", region="us-west-2", version="2.0.0") == (
+        "763104351884.dkr.ecr.us-west-2.amazonaws.com/"
+        "huggingface-pytorch-tgi-inference:2.1.1-tgi2.0.0-gpu-py310-cu121-ubuntu22.04"
+    )
+    assert get_huggingface_llm_image_uri("huggingface-tei", region="us-west-2") == (
+        "246618743249.dkr.ecr.us-west-2.amazonaws.com/tei:2.0.1-tei1.8.2-gpu-py310-cu122-ubuntu22.04"
+    )
+    latest = get_huggingface_llm_image_uri("huggingface", region="us-west-2")
+    assert "tgi3.3.6" in latest  # the newest version the registry lists
+    with pytest.raises(ValidationError, match="backend"):
+        get_huggingface_llm_image_uri("tgi", region="us-west-2")
+
+
+def test_everyday_top_level_and_module_names() -> None:
+    import sagemaker_lite
+    from sagemaker_lite.analytics import TrainingJobAnalytics
+    from sagemaker_lite.processing import ScriptProcessor as Plain
+    from sagemaker_lite.sklearn.processing import ScriptProcessor
+
+    assert sagemaker_lite.TrainingJobAnalytics is TrainingJobAnalytics
+    assert ScriptProcessor is Plain

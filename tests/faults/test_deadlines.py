@@ -56,15 +56,19 @@ def timed(action: Any) -> tuple[BaseException, float]:
     return info.value, time.monotonic() - started
 
 
-def check_bounded(proxy: FaultProxy, elapsed: float, operation: str) -> None:
+def check_bounded(proxy: FaultProxy, elapsed: float, operation: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The deadline, not the attempt budget, ended the call; as many attempts as fit in it.
+
+    No wall-clock assert (a loaded machine wakes late): the retry handler's own log says why it
+    stopped, and the attempts the proxy saw are bounded by deadline / read timeout. The seconds
+    are printed; benchmarks/bench_deadlines.py measures them.
+    """
     policy = short_policy()
-    attempt = policy.connect_timeout + policy.read_timeout
-    # the documented bound: no retry starts unless it can end by the deadline (+ one attempt of slack
-    # for a loaded machine's late wake-ups; a stacked retry layer would take 10-100x longer)
-    assert elapsed < policy.deadline + attempt, elapsed
     hung = [r for r in proxy.records if r.action == "hang"]
     assert hung and {r.operation for r in hung} == {operation}
     assert len(hung) <= int(policy.deadline // policy.read_timeout)
+    if operation != "InvokeEndpoint":  # InvokeEndpoint is never re-sent after a read timeout
+        assert f"could not end within the {policy.deadline:g} s deadline" in caplog.text
     print(f"\n{operation}: gave up after {elapsed:.2f} s, {len(hung)} attempt(s)")
 
 
@@ -77,7 +81,7 @@ def test_fit_wait_false_against_a_black_hole_gives_up_within_the_deadline(
     error, elapsed = timed(lambda: estimator.fit("s3://in-bucket/train", wait=False))
     assert isinstance(error, ReadTimeoutError) and "Read timeout" in str(error)
     first = proxy.records[0].operation  # the default bucket's account lookup comes first
-    check_bounded(proxy, elapsed, first)
+    check_bounded(proxy, elapsed, first, caplog)
     assert f"{first}: ReadTimeoutError" in caplog.text and "retrying in" in caplog.text
     assert "deadline" in caplog.text
 
@@ -91,7 +95,7 @@ def test_deploy_against_a_black_hole_gives_up_within_the_deadline_and_names_what
     error, elapsed = timed(lambda: model.deploy(1, "ml.m5.large", endpoint_name="ep-black-hole"))
     assert isinstance(error, PartialFailureError) and isinstance(error.__cause__, ReadTimeoutError)
     assert "may exist" in str(error) and "delete_hosting_resources" in str(error)
-    check_bounded(proxy, elapsed, "CreateModel")
+    check_bounded(proxy, elapsed, "CreateModel", caplog)
 
 
 def test_predict_against_a_black_hole_sends_the_payload_once(
@@ -100,7 +104,7 @@ def test_predict_against_a_black_hole_sends_the_payload_once(
     session = black_hole_session(moto, proxy)
     error, elapsed = timed(lambda: Predictor("ep-black-hole", sagemaker_session=session).predict(b"payload"))
     assert isinstance(error, ReadTimeoutError)
-    check_bounded(proxy, elapsed, "InvokeEndpoint")
+    check_bounded(proxy, elapsed, "InvokeEndpoint", caplog)
     assert proxy.count("InvokeEndpoint") == 1  # a read timeout is never re-sent: the model may be working
 
 

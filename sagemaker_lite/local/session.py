@@ -134,8 +134,8 @@ class LocalSession(Session):
         return self._root
 
     def client(self, service: str) -> Any:
-        """``sagemaker``, ``sagemaker-runtime`` and ``logs`` are local; every other service is real boto3."""
-        if service not in ("sagemaker", "sagemaker-runtime", "logs"):
+        """``sagemaker``, ``sagemaker-runtime``, ``logs`` and ``cloudwatch`` are local; the rest is real boto3."""
+        if service not in ("sagemaker", "sagemaker-runtime", "logs", "cloudwatch"):
             return super().client(service)
         client = self._clients.get(service)
         if client is not None:
@@ -158,6 +158,13 @@ class LocalSession(Session):
                     from .api.runtime import LocalRuntimeClient
 
                     client = LocalRuntimeClient(root=self.root, region_name=self.region_name)
+                elif service == "cloudwatch":
+                    from .api.metrics import LocalCloudWatchClient
+
+                    def describe(name: str) -> dict[str, Any]:
+                        return dict(self.client("sagemaker").describe_training_job(TrainingJobName=name))
+
+                    client = LocalCloudWatchClient(self.root, describe, region_name=self.region_name)
                 else:
                     from .api.logs import LocalLogsClient
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -64,3 +64,37 @@ def test_no_definitions_no_field(client: LocalSageMakerClient, tmp_path: Path) -
     description = wait_for(client, "metrics-none", timeout=60)
     assert description["TrainingJobStatus"] == "Completed"
     assert "FinalMetricDataList" not in description
+
+
+def test_training_job_analytics_reads_a_local_jobs_metrics(tmp_path: Path) -> None:
+    """TrainingJobAnalytics works in local mode: GetMetricStatistics answered from the job's log."""
+    from sagemaker_lite.analytics import TrainingJobAnalytics
+    from sagemaker_lite.local import LocalSession
+
+    session = LocalSession(root=tmp_path / "root")
+    client = session.sagemaker_client
+    client.create_training_job(**_request("metrics-analytics", tmp_path, hosts=1))
+    description = wait_for(client, "metrics-analytics", timeout=60)
+    assert description["TrainingJobStatus"] == "Completed", description.get("FailureReason")
+
+    per_point = TrainingJobAnalytics("metrics-analytics", ["train:loss"], sagemaker_session=session, period=1)
+    frame = per_point.dataframe()
+    assert list(frame.columns) == ["timestamp", "metric_name", "value"]
+    assert set(frame["metric_name"]) == {"train:loss"}
+    # the three values (0.9, 0.5, 0.25) logged within the job, aggregated per 1 s period, in order
+    values = list(frame["value"])
+    assert values and min(values) >= 0.25 and max(values) <= 0.9
+    if len(values) == 1:
+        assert abs(values[0] - (0.9 + 0.5 + 0.25) / 3) < 1e-9
+    assert TrainingJobAnalytics("metrics-analytics", ["never"], sagemaker_session=session).dataframe().empty
+    cloudwatch = session.client("cloudwatch")
+    stats = cloudwatch.get_metric_statistics(
+        Namespace="/aws/sagemaker/TrainingJobs",
+        MetricName="train:loss",
+        Dimensions=[{"Name": "Host", "Value": "metrics-analytics/algo-1"}],
+        StartTime=description["TrainingStartTime"],
+        EndTime=description["TrainingEndTime"] + timedelta(minutes=1),
+        Period=3600,
+        Statistics=["Minimum", "Maximum", "SampleCount"],
+    )["Datapoints"]
+    assert [(p["Minimum"], p["Maximum"], p["SampleCount"]) for p in stats] == [(0.25, 0.9, 3.0)]

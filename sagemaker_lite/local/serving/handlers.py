@@ -329,7 +329,6 @@ def load_pytorch(options: LoadOptions) -> HandlerService:
     return HandlerService(PYTORCH, options)
 
 
-
 load_sklearn = _loader(SKLEARN)
 load_xgboost = _loader(XGBOOST)
 load_huggingface = _loader(HUGGINGFACE)

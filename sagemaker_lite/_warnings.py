@@ -20,4 +20,4 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, category, stacklevel=level + 1)  # 1 would name warn_user itself

@@ -64,3 +64,18 @@ def test_prepare_stages_code_and_returns_the_request_fit_sends(tmp_path: Path) -
     est.fit({"train": "s3://in-bucket/train"}, job_name="job-1", wait=False)
     created: list[dict[str, Any]] = sent.params_of("CreateTrainingJob")
     assert created == [prepared]
+
+
+def test_script_mode_warnings_point_at_the_callers_line(tmp_path: Path) -> None:
+    """``warn_user`` attributes a warning to the first frame outside the package, for fit and prepare alike."""
+    import warnings
+
+    (tmp_path / "train.py").write_text("print('hi')\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    est = estimator(recording(), tmp_path)
+    est.source_dir = None
+    est.entry_point = str(tmp_path / "train.py")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.prepare_training_job("s3://in-bucket/train", job_name="job-2")
+    assert caught and all(w.filename == __file__ for w in caught), [(w.filename, str(w.message)) for w in caught]

@@ -178,3 +178,36 @@ def test_builtin_xgboost_tuner_uses_the_algorithm_metric_and_serves_the_best_mod
         assert np.corrcoef(served, y[240:245])[0, 1] > 0.9
     finally:
         predictor.delete_endpoint()
+
+
+EARLY_STOP_SCRIPT = """
+hps = json.loads(os.environ["SM_HPS"])
+if hps["mode"].startswith("good"):
+    print("epoch 1 score: 1.0", flush=True)
+else:  # a poor objective early, then a long run the median rule must cut short
+    print("epoch 1 score: 0.0", flush=True)
+    time.sleep(120)
+    print("epoch 2 score: 0.0", flush=True)
+"""
+
+
+def test_auto_early_stopping_stops_a_job_worse_than_the_median(session: LocalSession, tmp_path: Path) -> None:
+    """early_stopping_type="Auto" locally: the documented median rule stops the poor, long job."""
+    code = write_code(tmp_path / "code", "import time\n" + EARLY_STOP_SCRIPT)
+    tuner = HyperparameterTuner(
+        script_estimator(session, code, tmp_path / "out"),
+        "score",
+        {"mode": CategoricalParameter(["good-1", "good-2", "good-3", "poor"])},
+        strategy="Grid",
+        max_parallel_jobs=1,
+        early_stopping_type="Auto",
+    )
+    tuner.fit(job_name="early-stop-tune", wait=False)
+    description = tuner.wait()
+    summaries = tuner.latest_tuning_job.training_job_summaries()  # type: ignore[union-attr]
+    by_mode = {s["TunedHyperParameters"]["mode"]: s for s in summaries}
+    assert by_mode["poor"]["TrainingJobStatus"] == "Stopped"
+    assert all(by_mode[f"good-{i}"]["TrainingJobStatus"] == "Completed" for i in (1, 2, 3))
+    elapsed = (by_mode["poor"]["TrainingEndTime"] - by_mode["poor"]["TrainingStartTime"]).total_seconds()
+    assert elapsed < 120  # cut short, not run to the end
+    assert description["BestTrainingJob"]["TunedHyperParameters"]["mode"].startswith("good")

@@ -35,7 +35,6 @@ from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
-from .limits import planned_default_bucket
 from .naming import base_name_from_image, name_from_base
 from .script_config import FrameworkConfig
 from .training import (
@@ -279,7 +278,7 @@ class EstimatorBase(ConfigBacked):
             region=region,
             extra=extra,
             rule_sources={
-                rule.local_source: f"s3://{planned_default_bucket(region)}/{rule.name}/source.py"
+                rule.local_source: f"s3://{_planned_bucket(region)}/{rule.name}/source.py"
                 for rule in config.rules or ()
                 if rule.local_source is not None
             },
@@ -618,3 +617,9 @@ def _framework() -> Any:
     from . import framework
 
     return framework
+
+
+def _planned_bucket(region: str) -> str:
+    from .limits import planned_default_bucket  # botocore's model is only needed when checking
+
+    return planned_default_bucket(region)

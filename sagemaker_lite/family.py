@@ -18,16 +18,18 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-from packaging.version import InvalidVersion, Version
 
 from . import _validation as v
 from .compat import warn_deprecated
 from .errors import ValidationError
 from .framework import Framework, FrameworkConfig
 from .training import TrainingConfig
+
+if TYPE_CHECKING:  # pragma: no cover
+    from packaging.version import Version
 
 _VALIDATION_REGION = "us-east-1"
 
@@ -61,6 +63,8 @@ def tag_parser(repository: str, pattern: str) -> Callable[[str], dict[str, Any] 
 
 
 def _version(value: str | None) -> Version | None:
+    from packaging.version import InvalidVersion, Version  # only when versions are compared
+
     try:
         return Version(value) if value else None
     except InvalidVersion:

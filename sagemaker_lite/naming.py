@@ -10,8 +10,8 @@ handed out twice either (a later call is bumped by a millisecond).
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 import threading
 import time
 
@@ -53,8 +53,17 @@ def sanitize_base(base: str) -> str:
 
 
 def entropy() -> str:
-    """``ENTROPY_LENGTH`` random lowercase letters and digits (``secrets``: not seeded by user code)."""
-    return "".join(secrets.choice(_ENTROPY_ALPHABET) for _ in range(ENTROPY_LENGTH))
+    """``ENTROPY_LENGTH`` random lowercase letters and digits from ``os.urandom`` (never seeded by user code).
+
+    Rejection sampling keeps every character equally likely; ``os.urandom`` rather than
+    ``secrets`` keeps hmac/hashlib out of ``import sagemaker_lite.estimator``.
+    """
+    size = len(_ENTROPY_ALPHABET)
+    limit = 256 - 256 % size
+    out: list[str] = []
+    while len(out) < ENTROPY_LENGTH:
+        out.extend(_ENTROPY_ALPHABET[b % size] for b in os.urandom(ENTROPY_LENGTH * 2) if b < limit)
+    return "".join(out[:ENTROPY_LENGTH])
 
 
 def name_from_base(base: str, max_length: int = MAX_NAME_LENGTH, short: bool = False) -> str:

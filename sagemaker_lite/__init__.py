@@ -12,9 +12,9 @@ Nothing happens at import: public names are resolved on first use (PEP 562), so
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import lazy_exports
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:  # pragma: no cover - names for type checkers and IDEs only
@@ -85,17 +85,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = sorted([*_LAZY, "__version__"])
 
-
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'sagemaker_lite' has no attribute {name!r}")
-    if module_name == "":
-        value: Any = importlib.import_module(f"{__name__}.{name}")
-    else:
-        value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
-    globals()[name] = value  # resolve once; later lookups are plain attribute access
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY, globals())[0]  # __dir__ below also lists __version__
 
 
 def __dir__() -> list[str]:

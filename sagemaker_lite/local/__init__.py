@@ -14,8 +14,9 @@ this package starts nothing and touches no file.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api.logs import LocalLogsClient as LocalLogsClient
@@ -25,15 +26,4 @@ if TYPE_CHECKING:  # pragma: no cover
 _LAZY = {"LocalSession": "session", "LocalSageMakerClient": "api.training", "LocalLogsClient": "api.logs"}
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sagemaker_lite.local' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -30,7 +30,7 @@ import attrs
 from . import _validation as v
 from ._configured import ConfigBacked
 from .compat import ESTIMATOR_RENAMES, rename_kwargs
-from .debugger.request import DEBUGGER_FIELDS
+from .debugger._fields import DEBUGGER_FIELDS
 from .deploying import deploy_estimator, vpc_config_for
 from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels

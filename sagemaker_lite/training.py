@@ -11,16 +11,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from . import _validation as v
-from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig, debugger_request_fields
-from .debugger.attach import config_kwargs_from_description as debugger_kwargs_from_description
-from .debugger.request import check_rules, check_settings
 from .errors import ValidationError
 from .inputs import INPUT_MODES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig
+
+
+# The Debugger modules (rule table, configs, request renderer) load on first use, not with
+# this module: most jobs set no Debugger field, and a framework import should stay cheap.
+def _check_rules(value: Any) -> list[RuleBase] | None:
+    if value is None:
+        return None
+    from .debugger.request import check_rules
+
+    return check_rules(value)
+
+
+def _debugger_request_fields(**kwargs: Any) -> dict[str, Any]:
+    from .debugger.request import debugger_request_fields
+
+    return debugger_request_fields(**kwargs)
+
 
 DEFAULT_MAX_RUN = 24 * 60 * 60
 DEFAULT_VOLUME_SIZE = 30
@@ -107,7 +124,7 @@ class TrainingConfig:
     training_repository_credentials_provider_arn: str | None = attrs.field(default=None, validator=v.optional_str)
     debugger_hook_config: DebuggerHookConfig | bool | None = attrs.field(default=None)
     disable_profiler: bool = attrs.field(default=False, validator=v.optional_bool)
-    rules: list[RuleBase] | None = attrs.field(default=None, converter=check_rules)
+    rules: list[RuleBase] | None = attrs.field(default=None, converter=_check_rules)
     tensorboard_output_config: TensorBoardOutputConfig | None = attrs.field(default=None)
     profiler_config: ProfilerConfig | None = attrs.field(default=None)
 
@@ -162,6 +179,8 @@ class TrainingConfig:
         for key in self.hyperparameters:
             if not isinstance(key, str):
                 raise ValidationError("hyperparameters", key, "string hyperparameter names")
+        from .debugger.request import check_settings
+
         check_settings(
             rules=self.rules,
             debugger_hook_config=self.debugger_hook_config,
@@ -203,7 +222,7 @@ def build_training_request(
     region: str | None = None,
     extra: Mapping[str, Any] | None = None,
     rule_sources: Mapping[str, str] | None = None,
-    debugger_fields: Callable[..., dict[str, Any]] = debugger_request_fields,
+    debugger_fields: Callable[..., dict[str, Any]] = _debugger_request_fields,
 ) -> dict[str, Any]:
     """The CreateTrainingJob request for ``config`` (``client.create_training_job(**request)``).
 
@@ -361,6 +380,8 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
     Tolerant of every field AWS may omit. ``hyperparameters`` are returned as sent
     (strings); estimator classes decode them their own way.
     """
+    from .debugger.attach import config_kwargs_from_description as debugger_kwargs_from_description
+
     algorithm = description.get("AlgorithmSpecification", {})
     resources = description.get("ResourceConfig", {})
     stopping = description.get("StoppingCondition", {})

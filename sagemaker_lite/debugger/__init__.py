@@ -22,16 +22,46 @@ rather than as a dependency. Request rendering is pure (``request``); see docs/d
 
 from __future__ import annotations
 
-from . import rule_configs
-from .configs import CollectionConfig, DebuggerHookConfig, ProfilerConfig, TensorBoardOutputConfig
-from .request import (
-    DEBUGGER_FIELDS,
-    debugger_request_fields,
-    instance_type_supports_profiler,
-    region_supports_debugger,
-    region_supports_profiler,
-)
-from .rules import DEFAULT_RULE_EVALUATOR_IMAGE, ProfilerRule, Rule, RuleBase
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import rule_configs as rule_configs
+    from .configs import CollectionConfig as CollectionConfig
+    from .configs import DebuggerHookConfig as DebuggerHookConfig
+    from .configs import ProfilerConfig as ProfilerConfig
+    from .configs import TensorBoardOutputConfig as TensorBoardOutputConfig
+    from ._fields import DEBUGGER_FIELDS as DEBUGGER_FIELDS
+    from .request import debugger_request_fields as debugger_request_fields
+    from .request import instance_type_supports_profiler as instance_type_supports_profiler
+    from .request import region_supports_debugger as region_supports_debugger
+    from .request import region_supports_profiler as region_supports_profiler
+    from .rules import DEFAULT_RULE_EVALUATOR_IMAGE as DEFAULT_RULE_EVALUATOR_IMAGE
+    from .rules import ProfilerRule as ProfilerRule
+    from .rules import Rule as Rule
+    from .rules import RuleBase as RuleBase
+
+# The estimators' modules import this package for its request helpers; loading the rule
+# table, the configs and the request renderer only on first use keeps a framework import cheap.
+_LAZY = {
+    "rule_configs": "",
+    "CollectionConfig": "configs",
+    "DebuggerHookConfig": "configs",
+    "ProfilerConfig": "configs",
+    "TensorBoardOutputConfig": "configs",
+    "DEBUGGER_FIELDS": "_fields",
+    "debugger_request_fields": "request",
+    "instance_type_supports_profiler": "request",
+    "region_supports_debugger": "request",
+    "region_supports_profiler": "request",
+    "DEFAULT_RULE_EVALUATOR_IMAGE": "rules",
+    "ProfilerRule": "rules",
+    "Rule": "rules",
+    "RuleBase": "rules",
+}
+
+__getattr__, _lazy_dir = lazy_exports(__name__, _LAZY, globals())
 
 #: the image URI registry's name for the rule evaluator images (``image_uris.retrieve("debugger", region)``)
 framework_name = "debugger"
@@ -62,3 +92,7 @@ __all__ = [
     "region_supports_profiler",
     "rule_configs",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -26,13 +26,6 @@ from .rules import SOURCE_PARAMETER, ProfilerRule, Rule, RuleBase
 
 MAX_RULES = 20  # per kind (DebugRuleConfigurations / ProfilerRuleConfigurations), a SageMaker limit
 MAX_COLLECTIONS = 20
-DEBUGGER_FIELDS = (
-    "DebugHookConfig",
-    "DebugRuleConfigurations",
-    "TensorBoardOutputConfig",
-    "ProfilerConfig",
-    "ProfilerRuleConfigurations",
-)
 _RULE_IMAGE_REPOSITORY = "/sagemaker-debugger-rules:"
 
 

@@ -28,11 +28,11 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import rule_configs as rule_configs
+    from ._fields import DEBUGGER_FIELDS as DEBUGGER_FIELDS
     from .configs import CollectionConfig as CollectionConfig
     from .configs import DebuggerHookConfig as DebuggerHookConfig
     from .configs import ProfilerConfig as ProfilerConfig
     from .configs import TensorBoardOutputConfig as TensorBoardOutputConfig
-    from ._fields import DEBUGGER_FIELDS as DEBUGGER_FIELDS
     from .request import debugger_request_fields as debugger_request_fields
     from .request import instance_type_supports_profiler as instance_type_supports_profiler
     from .request import region_supports_debugger as region_supports_debugger

@@ -47,7 +47,9 @@ HYPERPARAMETERS = {
     "layers": '[1, "a"]',
     "opts": '{"b": 2, "a": "z"}',
     "sagemaker_container_log_level": "10",
-    "sagemaker_mpi_enabled": "true",
+    # a framework parameter (SM_FRAMEWORK_PARAMS); "false", since with MPI on the ranks get the
+    # master's SM_* from mpirun -x, as on SageMaker (test_local_mpi.py)
+    "sagemaker_mpi_enabled": "false",
     "sagemaker_job_name": '"compat"',
     "model_dir": '"/opt/ml/model"',  # what TensorFlow(...) sends by default
 }

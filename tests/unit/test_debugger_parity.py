@@ -24,9 +24,8 @@ from test_tensorflow_parity import with_uploads
 
 import sagemaker_lite.debugger as debugger
 from sagemaker_lite import Session
-from sagemaker_lite.debugger import rule_configs
+from sagemaker_lite.debugger import DEBUGGER_FIELDS, rule_configs
 from sagemaker_lite.debugger.attach import config_kwargs_from_description
-from sagemaker_lite.debugger import DEBUGGER_FIELDS
 from sagemaker_lite.debugger.request import debugger_request_fields
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator

@@ -483,6 +483,7 @@ def test_lookup_time_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------------------- official parity
 
+
 @pytest.mark.official
 def test_shipped_data_matches_official_package() -> None:
     result = subprocess.run(

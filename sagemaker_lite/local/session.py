@@ -143,6 +143,9 @@ class LocalSession(Session):
         with self._lock:
             client = self._clients.get(service)
             if client is None:
+                from .account import LocalAccount
+
+                account = LocalAccount.of(self.root)
                 if service == "sagemaker":
                     from .api.training import LocalSageMakerClient
 
@@ -153,11 +156,12 @@ class LocalSession(Session):
                         stop_timeout=self.stop_timeout,
                         python=self.python,
                         framework_versions=self.framework_versions,
+                        account=account,
                     )
                 elif service == "sagemaker-runtime":
                     from .api.runtime import LocalRuntimeClient
 
-                    client = LocalRuntimeClient(root=self.root, region_name=self.region_name)
+                    client = LocalRuntimeClient(root=self.root, region_name=self.region_name, account=account)
                 elif service == "cloudwatch":
                     from .api.metrics import LocalCloudWatchClient
 

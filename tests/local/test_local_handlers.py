@@ -65,9 +65,7 @@ def serve(client: LocalSageMakerClient, name: str, image: str, data: Path, env: 
     )
     client.create_endpoint(EndpointName=name, EndpointConfigName=name)
     assert wait(client, name) == "InService", client.describe_endpoint(EndpointName=name).get("FailureReason")
-    from sagemaker_lite.local.api.hosting import hosting_state
-
-    server = hosting_state(client.root).endpoints[name].route(None)
+    server = client.account.endpoints[name].route(None)
     assert server is not None and server.port is not None
     return server.port
 

@@ -130,3 +130,18 @@ def test_runtime_errors(session: LocalSession) -> None:
         runtime.invoke_endpoint(EndpointName="ghost", Body=b"{}", TargetModel="a.tar.gz")
     with pytest.raises(ParamValidationError):
         runtime.invoke_endpoint(EndpointName="ghost", Body=b"{}", Unknown=1)
+
+
+def test_one_account_per_root_shared_by_its_sessions_and_clients(tmp_path: Path, tensorflow_present: None) -> None:
+    """Sessions over one root share its jobs and endpoints (one LocalAccount); other roots see none of them."""
+    first, same = LocalSession(root=tmp_path / "a"), LocalSession(root=tmp_path / "a")
+    other = LocalSession(root=tmp_path / "b")
+    first.sagemaker_client.create_model(ModelName="shared", PrimaryContainer=container())
+    assert same.sagemaker_client.describe_model(ModelName="shared")["ModelName"] == "shared"
+    assert same.sagemaker_client.account is first.sagemaker_client.account is first.sagemaker_runtime_client.account
+    with pytest.raises(ClientError) as missing:
+        other.sagemaker_client.describe_model(ModelName="shared")
+    assert error_of(missing)[0] == "ValidationException"
+    assert other.sagemaker_client.account is not first.sagemaker_client.account
+    assert other.sagemaker_client.list_models()["Models"] == []
+    assert LocalSageMakerClient(root=tmp_path / "a").account is first.sagemaker_client.account

@@ -101,9 +101,7 @@ def http(method: str, url: str, body: Any = None, headers: Mapping[str, str] | N
 
 
 def server_pids(session: Any, endpoint_name: str) -> list[int]:
-    from sagemaker_lite.local.api.hosting import hosting_state
-
-    endpoint = hosting_state(session.root).endpoints[endpoint_name]
+    endpoint = session.sagemaker_client.account.endpoints[endpoint_name]
     return [s.process.pid for s in endpoint.servers if s.process is not None and s.process.pid is not None]
 
 

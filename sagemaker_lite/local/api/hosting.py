@@ -12,7 +12,8 @@ SageMaker service model (no ``ExecutionRoleArn`` needed), responses have the ser
 shapes, and errors its codes and messages (``ValidationException`` "Could not find
 model ..." / "Cannot create already existing endpoint ..."), which ``endpoints.py`` relies
 on to adopt or skip resources. Resources live in this interpreter (an endpoint is a
-process it started), shared by every client over the same root; an endpoint's server
+process it started), held by the client's ``LocalAccount`` (account.py) and so shared by
+every client over the same root; an endpoint's server
 runs as ``endpoint.LocalEndpoint`` describes. Serving needs TensorFlow: without it,
 ``create_model`` raises ``LocalModeError`` at once (before ``deploy`` creates anything),
 as it does for an image that is not a TensorFlow Serving image.
@@ -21,35 +22,15 @@ as it does for an image that is not a TensorFlow Serving image.
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ...errors import LocalModeError
+from ..account import LocalAccount
 from ..serving.endpoint import LocalEndpoint, now
 from ..store import LOCAL_ACCOUNT, client_error, private_dir
 from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
-
-
-class _Hosting:
-    """Hosting resources of one local root, for this interpreter."""
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.models: dict[str, dict[str, Any]] = {}
-        self.configs: dict[str, dict[str, Any]] = {}
-        self.endpoints: dict[str, LocalEndpoint] = {}
-        self.tags: dict[str, list[dict[str, str]]] = {}
-
-
-_STATE: dict[str, _Hosting] = {}
-_STATE_LOCK = threading.Lock()
-
-
-def hosting_state(root: Path) -> _Hosting:
-    with _STATE_LOCK:
-        return _STATE.setdefault(str(root), _Hosting())
 
 
 def _arn(region: str, kind: str, name: str) -> str:
@@ -114,13 +95,10 @@ class LocalHostingMixin:
     """CreateModel ... DeleteEndpoint for ``LocalSageMakerClient`` (which supplies the attributes below)."""
 
     root: Path
+    account: LocalAccount
     region_name: str
     stop_timeout: float
     _s3_factory: Callable[[], Any]
-
-    @property
-    def _hosting(self) -> _Hosting:
-        return hosting_state(self.root)
 
     # --- models ---------------------------------------------------------------------------------
 
@@ -133,8 +111,8 @@ class LocalHostingMixin:
             raise client_error("ValidationException", "PrimaryContainer or Containers is required.", "CreateModel")
         arn = _arn(self.region_name, "model", name)
         _check_servable(name, request)
-        with self._hosting.lock:
-            if name in self._hosting.models:
+        with self.account.lock:
+            if name in self.account.models:
                 raise _exists("model", arn, "CreateModel")
             description: dict[str, Any] = {
                 key: copy.deepcopy(value) for key, value in request.items() if key not in ("Tags", "ExecutionRoleArn")
@@ -143,33 +121,31 @@ class LocalHostingMixin:
                 description["ExecutionRoleArn"] = request["ExecutionRoleArn"]
             description.update(ModelArn=arn, CreationTime=now())
             description.setdefault("EnableNetworkIsolation", False)
-            self._hosting.models[name] = description
-            self._hosting.tags[arn] = list(request.get("Tags") or [])
+            self.account.models[name] = description
+            self.account.tags[arn] = list(request.get("Tags") or [])
         return {"ModelArn": arn, "ResponseMetadata": metadata()}
 
     def describe_model(self, **params: Any) -> dict[str, Any]:
         validate_parameters("DescribeModel", params)
-        with self._hosting.lock:
-            found = self._hosting.models.get(params["ModelName"])
+        with self.account.lock:
+            found = self.account.models.get(params["ModelName"])
         if found is None:
             raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DescribeModel")
         return {**copy.deepcopy(found), "ResponseMetadata": metadata()}
 
     def delete_model(self, **params: Any) -> dict[str, Any]:
         validate_parameters("DeleteModel", params)
-        with self._hosting.lock:
-            found = self._hosting.models.pop(params["ModelName"], None)
+        with self.account.lock:
+            found = self.account.models.pop(params["ModelName"], None)
         if found is None:
             raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DeleteModel")
-        self._hosting.tags.pop(found["ModelArn"], None)
+        self.account.tags.pop(found["ModelArn"], None)
         return {"ResponseMetadata": metadata()}
 
     def list_models(self, **params: Any) -> dict[str, Any]:
         validate_parameters("ListModels", params)
-        with self._hosting.lock:
-            items = [
-                {k: m[k] for k in ("ModelName", "ModelArn", "CreationTime")} for m in self._hosting.models.values()
-            ]
+        with self.account.lock:
+            items = [{k: m[k] for k in ("ModelName", "ModelArn", "CreationTime")} for m in self.account.models.values()]
         return _list(items, params, "Models", "ModelName")
 
     # --- endpoint configs ---------------------------------------------------------------------------
@@ -178,27 +154,27 @@ class LocalHostingMixin:
         validate_parameters("CreateEndpointConfig", request)
         name = request["EndpointConfigName"]
         arn = _arn(self.region_name, "endpoint-config", name)
-        with self._hosting.lock:
-            if name in self._hosting.configs:
+        with self.account.lock:
+            if name in self.account.configs:
                 raise _exists("endpoint configuration", arn, "CreateEndpointConfig")
             for variant in request["ProductionVariants"]:
                 model = variant.get("ModelName")
-                if model not in self._hosting.models:
+                if model not in self.account.models:
                     raise _not_found("model", _arn(self.region_name, "model", str(model)), "CreateEndpointConfig")
             names = [v["VariantName"] for v in request["ProductionVariants"]]
             if len(set(names)) != len(names):
                 raise client_error("ValidationException", "Variant names must be unique.", "CreateEndpointConfig")
             description = {key: copy.deepcopy(value) for key, value in request.items() if key != "Tags"}
             description.update(EndpointConfigArn=arn, CreationTime=now())
-            self._hosting.configs[name] = description
-            self._hosting.tags[arn] = list(request.get("Tags") or [])
+            self.account.configs[name] = description
+            self.account.tags[arn] = list(request.get("Tags") or [])
         return {"EndpointConfigArn": arn, "ResponseMetadata": metadata()}
 
     def describe_endpoint_config(self, **params: Any) -> dict[str, Any]:
         validate_parameters("DescribeEndpointConfig", params)
         name = params["EndpointConfigName"]
-        with self._hosting.lock:
-            found = self._hosting.configs.get(name)
+        with self.account.lock:
+            found = self.account.configs.get(name)
         if found is None:
             arn = _arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DescribeEndpointConfig")
@@ -207,20 +183,20 @@ class LocalHostingMixin:
     def delete_endpoint_config(self, **params: Any) -> dict[str, Any]:
         validate_parameters("DeleteEndpointConfig", params)
         name = params["EndpointConfigName"]
-        with self._hosting.lock:
-            found = self._hosting.configs.pop(name, None)
+        with self.account.lock:
+            found = self.account.configs.pop(name, None)
         if found is None:
             arn = _arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DeleteEndpointConfig")
-        self._hosting.tags.pop(found["EndpointConfigArn"], None)
+        self.account.tags.pop(found["EndpointConfigArn"], None)
         return {"ResponseMetadata": metadata()}
 
     def list_endpoint_configs(self, **params: Any) -> dict[str, Any]:
         validate_parameters("ListEndpointConfigs", params)
-        with self._hosting.lock:
+        with self.account.lock:
             items = [
                 {k: c[k] for k in ("EndpointConfigName", "EndpointConfigArn", "CreationTime")}
-                for c in self._hosting.configs.values()
+                for c in self.account.configs.values()
             ]
         return _list(items, params, "EndpointConfigs", "EndpointConfigName")
 
@@ -231,7 +207,7 @@ class LocalHostingMixin:
         containers: dict[str, dict[str, Any]] = {}
         for variant in config["ProductionVariants"]:
             name = variant["ModelName"]
-            model = self._hosting.models.get(name)
+            model = self.account.models.get(name)
             if model is None:
                 raise _not_found("model", _arn(self.region_name, "model", name), operation)
             _check_servable(name, model)
@@ -242,10 +218,10 @@ class LocalHostingMixin:
         validate_parameters("CreateEndpoint", request)
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
         arn = _arn(self.region_name, "endpoint", name)
-        with self._hosting.lock:
-            if name in self._hosting.endpoints:
+        with self.account.lock:
+            if name in self.account.endpoints:
                 raise _exists("endpoint", arn, "CreateEndpoint")
-            config = self._hosting.configs.get(config_name)
+            config = self.account.configs.get(config_name)
             if config is None:
                 config_arn = _arn(self.region_name, "endpoint-config", config_name)
                 raise _not_found("endpoint configuration", config_arn, "CreateEndpoint")
@@ -258,14 +234,14 @@ class LocalHostingMixin:
                 venvs_dir=self.root / "venvs",
                 stop_timeout=self.stop_timeout,
             )
-            self._hosting.endpoints[name] = endpoint
-            self._hosting.tags[arn] = list(request.get("Tags") or [])
+            self.account.endpoints[name] = endpoint
+            self.account.tags[arn] = list(request.get("Tags") or [])
         endpoint.start(config_name, copy.deepcopy(config), containers)
         return {"EndpointArn": arn, "ResponseMetadata": metadata()}
 
     def _endpoint(self, name: str, operation: str) -> LocalEndpoint:
-        with self._hosting.lock:
-            endpoint = self._hosting.endpoints.get(name)
+        with self.account.lock:
+            endpoint = self.account.endpoints.get(name)
         if endpoint is None:
             raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), operation)
         return endpoint
@@ -283,8 +259,8 @@ class LocalHostingMixin:
                 "ValidationException", f'Cannot update in-progress endpoint "{endpoint.arn}".', "UpdateEndpoint"
             )
         config_name = request["EndpointConfigName"]
-        with self._hosting.lock:
-            config = self._hosting.configs.get(config_name)
+        with self.account.lock:
+            config = self.account.configs.get(config_name)
             if config is None:
                 config_arn = _arn(self.region_name, "endpoint-config", config_name)
                 raise _not_found("endpoint configuration", config_arn, "UpdateEndpoint")
@@ -296,18 +272,18 @@ class LocalHostingMixin:
         """Stops the endpoint's servers before returning (SageMaker deletes in the background)."""
         validate_parameters("DeleteEndpoint", params)
         name = params["EndpointName"]
-        with self._hosting.lock:
-            endpoint = self._hosting.endpoints.pop(name, None)
+        with self.account.lock:
+            endpoint = self.account.endpoints.pop(name, None)
         if endpoint is None:
             raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), "DeleteEndpoint")
-        self._hosting.tags.pop(endpoint.arn, None)
+        self.account.tags.pop(endpoint.arn, None)
         endpoint.delete()
         return {"ResponseMetadata": metadata()}
 
     def list_endpoints(self, **params: Any) -> dict[str, Any]:
         validate_parameters("ListEndpoints", params)
-        with self._hosting.lock:
-            endpoints = list(self._hosting.endpoints.values())
+        with self.account.lock:
+            endpoints = list(self.account.endpoints.values())
         fields = ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus")
         items = [{k: d[k] for k in fields} for d in (e.describe() for e in endpoints)]
         return _list(items, params, "Endpoints", "EndpointName")
@@ -326,8 +302,8 @@ class LocalHostingMixin:
         """Tags of a local model, endpoint config or endpoint ARN; None for any other ARN."""
         if not any(f":{kind}/" in arn for kind in ("model", "endpoint-config", "endpoint")):
             return None
-        with self._hosting.lock:
-            tags = self._hosting.tags.get(arn, self._hosting.tags.get(arn.lower()))
+        with self.account.lock:
+            tags = self.account.tags.get(arn, self.account.tags.get(arn.lower()))
         if tags is None:
             raise client_error("ValidationException", "Requested resource not found.", "ListTags")
         return list(tags)

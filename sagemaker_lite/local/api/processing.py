@@ -7,15 +7,16 @@
 Requests are checked by botocore's own validator against the service model first, then by
 what a local run can refuse (Pipe input mode, a DatasetDefinition input, no entrypoint)
 as a ``ClientError`` ``ValidationException``; duplicate names give ``ResourceInUse`` as the
-service does. A job run by another Python process is described from its record on disk.
+service does. Live jobs belong to the client's ``LocalAccount`` (account.py), shared by every
+client over the same root; a job run by another Python process is described from its record.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
+from ..account import LocalAccount
 from ..processing.job import TERMINAL, LocalProcessingJob, processing_dir
 from ..store import client_error, pid_alive, read_record
 from .validation import metadata, validate_parameters
@@ -56,16 +57,10 @@ class LocalProcessingMixin:
     """``create/describe/stop/list_processing_jobs`` for ``LocalSageMakerClient``."""
 
     root: Path
+    account: LocalAccount
     region_name: str
     stop_timeout: float
     _s3_factory: Any
-
-    def _processing_jobs(self) -> dict[str, LocalProcessingJob]:
-        jobs: dict[str, LocalProcessingJob] | None = self.__dict__.get("_live_processing")
-        if jobs is None:
-            jobs = self.__dict__.setdefault("_live_processing", {})
-            self.__dict__.setdefault("_processing_lock", threading.Lock())
-        return jobs
 
     def _processing_record(self, name: str, operation: str) -> dict[str, Any]:
         record = read_record(processing_dir(self.root) / name / "description.json")
@@ -90,17 +85,14 @@ class LocalProcessingMixin:
             s3_factory=self._s3_factory,
             stop_timeout=self.stop_timeout,
         )
-        jobs = self._processing_jobs()
-        with self.__dict__["_processing_lock"]:
-            try:
-                job.reserve()
-            except FileExistsError:
-                raise client_error(
-                    "ResourceInUse",
-                    f"Processing job names must be unique within an AWS account and region ({job.arn} exists)",
-                    "CreateProcessingJob",
-                ) from None
-            jobs[job.name] = job
+        try:
+            self.account.processing.claim(job.name, job, job.reserve)
+        except FileExistsError:
+            raise client_error(
+                "ResourceInUse",
+                f"Processing job names must be unique within an AWS account and region ({job.arn} exists)",
+                "CreateProcessingJob",
+            ) from None
         job.start()
         return {"ProcessingJobArn": job.arn, "ResponseMetadata": metadata()}
 
@@ -108,7 +100,7 @@ class LocalProcessingMixin:
 
         validate_parameters("DescribeProcessingJob", params)
         name = str(params["ProcessingJobName"])
-        job = self._processing_jobs().get(name)
+        job = self.account.processing.get(name)
         description = job.describe() if job is not None else self._processing_record(name, "DescribeProcessingJob")
         return {**description, "ResponseMetadata": metadata()}
 
@@ -117,7 +109,7 @@ class LocalProcessingMixin:
 
         validate_parameters("StopProcessingJob", params)
         name = str(params["ProcessingJobName"])
-        job = self._processing_jobs().get(name)
+        job = self.account.processing.get(name)
         status = (
             job.status if job is not None else self._processing_record(name, "StopProcessingJob")["ProcessingJobStatus"]
         )

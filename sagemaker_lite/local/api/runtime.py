@@ -30,8 +30,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from ..account import LocalAccount
 from ..store import DEFAULT_REGION, LOCAL_ACCOUNT, default_root
-from .hosting import hosting_state
 
 INVOCATION_TIMEOUT = 60.0
 _FORWARDED = (("Accept", "Accept"), ("CustomAttributes", "X-Amzn-SageMaker-Custom-Attributes"))
@@ -74,12 +74,22 @@ def _body_bytes(body: Any) -> bytes:
 
 
 class LocalRuntimeClient:
-    """``session.sagemaker_runtime_client`` of a ``LocalSession`` (see the module docstring)."""
+    """``session.sagemaker_runtime_client`` of a ``LocalSession`` (see the module docstring).
+
+    Endpoints are looked up in ``account`` (default: the ``LocalAccount`` of ``root``), the
+    same object the session's SageMaker client creates them in.
+    """
 
     def __init__(
-        self, *, root: Path | None = None, region_name: str = DEFAULT_REGION, timeout: float = INVOCATION_TIMEOUT
+        self,
+        *,
+        root: Path | None = None,
+        region_name: str = DEFAULT_REGION,
+        timeout: float = INVOCATION_TIMEOUT,
+        account: LocalAccount | None = None,
     ) -> None:
         self.root = root or default_root()
+        self.account = account or LocalAccount.of(self.root)
         self.region_name = region_name
         self.timeout = timeout
         self.meta = SimpleNamespace(region_name=region_name, service_model=None)
@@ -125,7 +135,8 @@ class LocalRuntimeClient:
         """InvokeEndpoint (see the module docstring)."""
         _validate("InvokeEndpoint", params)
         name = params["EndpointName"]
-        endpoint = hosting_state(self.root).endpoints.get(name)
+        with self.account.lock:
+            endpoint = self.account.endpoints.get(name)
         if params.get("TargetModel"):
             raise _error("ValidationError", "TargetModel is only supported by multi-model endpoints.")
         server = endpoint.route(params.get("TargetVariant")) if endpoint is not None else None

@@ -15,14 +15,14 @@ local mode rejects what SageMaker rejects. Unknown jobs and duplicate names give
 service's error codes (``ValidationException`` "Requested resource not found.",
 ``ResourceInUse``). The only relaxation: no ``RoleArn`` is needed.
 
-Jobs are process-wide (like an account): every client over the same root sees the same
+The jobs belong to the client's ``LocalAccount`` (account.py, one per root in this
+interpreter, handed over by ``LocalSession``): every client over the same root sees the same
 jobs, and a job another process ran is described from its ``description.json``.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ...errors import LocalModeError, ValidationError
+from ..account import LocalAccount
 from ..store import (
     DEFAULT_REGION,
     client_error,
@@ -51,10 +52,6 @@ from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 ENV_KEY_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,511}$")
-
-_LIVE: dict[tuple[str, str], LocalTrainingJob] = {}
-_LIVE_LOCK = threading.Lock()
-_RECOVERED: set[str] = set()  # roots whose dead jobs this process has finished on disk
 
 
 def _invalid(value: Any, member: str, constraint: str) -> Exception:
@@ -132,6 +129,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
     processes get between SIGTERM and SIGKILL (SageMaker gives 120 s; locally 10 s).
     ``python`` is the interpreter that runs training scripts (default: this one);
     ``framework_versions`` is ``"installed"`` or ``"exact"`` (training/frameworks.py).
+    ``account`` holds the live jobs and endpoints (default: the one of ``root`` in this interpreter).
     """
 
     def __init__(
@@ -143,10 +141,12 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         stop_timeout: float = 10.0,
         python: str | None = None,
         framework_versions: str = "installed",
+        account: LocalAccount | None = None,
     ) -> None:
         if framework_versions not in MODES:
             raise ValidationError("framework_versions", framework_versions, " or ".join(repr(m) for m in MODES))
         self.root = root or default_root()
+        self.account = account or LocalAccount.of(self.root)
         self.region_name = region_name
         self.stop_timeout = stop_timeout
         self.python = python
@@ -168,8 +168,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
     # --- jobs ---------------------------------------------------------------------
 
     def _live(self, name: str) -> LocalTrainingJob | None:
-        with _LIVE_LOCK:
-            return _LIVE.get((str(self.root), name))
+        return self.account.training.get(name)
 
     def _record(self, name: str, operation: str) -> tuple[dict[str, Any], dict[str, Any]]:
         record = read_record(jobs_dir(self.root) / name / "description.json") if JOB_NAME_RE.match(name) else None
@@ -180,11 +179,8 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
 
     def _recover(self) -> None:
         """Once per root and process: finish the records (and remove the FIFOs) of jobs whose process died."""
-        with _LIVE_LOCK:
-            if str(self.root) in _RECOVERED:
-                return
-            _RECOVERED.add(str(self.root))
-        recover_orphans(self.root)
+        if self.account.first_visit():
+            recover_orphans(self.root)
 
     def create_training_job(self, **request: Any) -> dict[str, Any]:
         """Validate, reserve the name, start the job in the background; returns ``{"TrainingJobArn": ...}``."""
@@ -215,20 +211,15 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
             python=self.python,
             framework_versions=self.framework_versions,
         )
-        key = (str(self.root), job.name)
-        with _LIVE_LOCK:
-            try:
-                if key in _LIVE:
-                    raise FileExistsError
-                job.reserve()
-            except FileExistsError:
-                raise client_error(
-                    "ResourceInUse",
-                    "Training job names must be unique within an AWS account and region, and a training job "
-                    f"with this name already exists ({job.arn})",
-                    "CreateTrainingJob",
-                ) from None
-            _LIVE[key] = job
+        try:
+            self.account.training.claim(job.name, job, job.reserve)
+        except FileExistsError:
+            raise client_error(
+                "ResourceInUse",
+                "Training job names must be unique within an AWS account and region, and a training job "
+                f"with this name already exists ({job.arn})",
+                "CreateTrainingJob",
+            ) from None
         job.start()
         return {"TrainingJobArn": job.arn, "ResponseMetadata": metadata()}
 

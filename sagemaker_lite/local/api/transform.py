@@ -4,27 +4,26 @@
     client.describe_transform_job(TransformJobName="scoring-1")["TransformJobStatus"]
 
 Requests are validated by botocore's ParamValidator first, as boto3 would; the job runs in
-a background thread of this process (local/transform/job.py).
+a background thread of this process (local/transform/job.py) and belongs to the client's
+``LocalAccount`` (account.py): every client over the same root in this interpreter sees it.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
+from ..account import LocalAccount
 from ..store import client_error
 from ..transform.job import LocalTransformJob
 from .validation import metadata, validate_parameters
-
-_JOBS: dict[tuple[str, str], LocalTransformJob] = {}
-_LOCK = threading.Lock()
 
 
 class LocalTransformMixin:
     """CreateTransformJob, DescribeTransformJob, StopTransformJob, ListTransformJobs."""
 
     root: Path
+    account: LocalAccount
     region_name: str
 
     def create_transform_job(self, **request: Any) -> dict[str, Any]:
@@ -33,22 +32,20 @@ class LocalTransformMixin:
         self.describe_model(ModelName=request["ModelName"])  # type: ignore[attr-defined]  # unknown model: the service's error
         if not str(request["TransformOutput"]["S3OutputPath"]).startswith(("s3://", "file://")):
             raise client_error("ValidationException", "S3OutputPath: an s3:// or file:// URI", "CreateTransformJob")
-        key = (str(self.root), request["TransformJobName"])
-        with _LOCK:
-            if key in _JOBS:
-                raise client_error(
-                    "ResourceInUse",
-                    f"Job name must be unique within an AWS account and region: {key[1]}",
-                    "CreateTransformJob",
-                )
-            job = LocalTransformJob(dict(request), client=self, root=self.root, region=self.region_name)
-            _JOBS[key] = job
+        job = LocalTransformJob(dict(request), client=self, root=self.root, region=self.region_name)
+        try:
+            self.account.transform.claim(job.name, job)
+        except FileExistsError:
+            raise client_error(
+                "ResourceInUse",
+                f"Job name must be unique within an AWS account and region: {job.name}",
+                "CreateTransformJob",
+            ) from None
         job.start()
         return {"TransformJobArn": job.arn, "ResponseMetadata": metadata()}
 
     def _transform_job(self, name: str, operation: str) -> LocalTransformJob:
-        with _LOCK:
-            job = _JOBS.get((str(self.root), name))
+        job = self.account.transform.get(name)
         if job is None:
             raise client_error("ValidationException", f"Could not find requested job with name {name}", operation)
         return job
@@ -68,8 +65,7 @@ class LocalTransformMixin:
     def list_transform_jobs(self, **params: Any) -> dict[str, Any]:
 
         validate_parameters("ListTransformJobs", params)
-        with _LOCK:
-            jobs = [job for (root, _), job in _JOBS.items() if root == str(self.root)]
+        jobs = self.account.transform.values()
         summaries = [
             {k: d[k] for k in ("TransformJobName", "TransformJobArn", "CreationTime", "TransformJobStatus") if k in d}
             for d in (job.describe() for job in jobs)

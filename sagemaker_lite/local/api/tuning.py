@@ -13,29 +13,27 @@ job run by another process is described from its record (``<root>/tuning/<name>`
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 from ...errors import LocalModeError
+from ..account import LocalAccount
 from ..store import client_error, read_record
 from ..tuning.job import LocalTuningJob
 from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 
 TUNING_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
-_LIVE_TUNING: dict[tuple[str, str], LocalTuningJob] = {}
-_LOCK = threading.Lock()
 
 
 class LocalTuningMixin:
     """CreateHyperParameterTuningJob and friends for ``LocalSageMakerClient``."""
 
     root: Path
+    account: LocalAccount
     region_name: str
 
     def _live_tuning(self, name: str) -> LocalTuningJob | None:
-        with _LOCK:
-            return _LIVE_TUNING.get((str(self.root), name))
+        return self.account.tuning.get(name)
 
     def create_hyper_parameter_tuning_job(self, **request: Any) -> dict[str, Any]:
 
@@ -80,16 +78,15 @@ class LocalTuningMixin:
                 "MaxNumberOfTrainingJobs is required for the Bayesian and Random strategies.",
                 "CreateHyperParameterTuningJob",
             )
-        live_key = (str(self.root), name)
-        with _LOCK:
-            if live_key in _LIVE_TUNING or (self.root / "tuning" / name).exists():
-                raise client_error(
-                    "ResourceInUse",
-                    f"Hyper Parameter Tuning Job with name {name} already exists. Choose a different name.",
-                    "CreateHyperParameterTuningJob",
-                )
-            job = LocalTuningJob(dict(request), client=self, root=self.root, region=self.region_name)
-            _LIVE_TUNING[live_key] = job
+        job = LocalTuningJob(dict(request), client=self, root=self.root, region=self.region_name)
+        try:
+            self.account.tuning.claim(name, job, job.reserve)
+        except FileExistsError:
+            raise client_error(
+                "ResourceInUse",
+                f"Hyper Parameter Tuning Job with name {name} already exists. Choose a different name.",
+                "CreateHyperParameterTuningJob",
+            ) from None
         job.start()
         return {"HyperParameterTuningJobArn": job.arn, "ResponseMetadata": metadata()}
 

@@ -109,9 +109,13 @@ class LocalTuningJob:
 
     # --- lifecycle --------------------------------------------------------------------
 
-    def start(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+    def reserve(self) -> None:
+        """Claim the name on disk (``FileExistsError`` when a tuning job of that name exists under this root)."""
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir()
         self._save()
+
+    def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"sagemaker-lite-tuning-{self.name}", daemon=True)
         self._thread.start()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from local_helpers import job_logs, wait_gone
-from test_local_serving_helpers import server_pids
+from serving_helpers import server_pids
 from xgb_helpers import (
     HYPERPARAMETERS,
     IMAGE_1_7,

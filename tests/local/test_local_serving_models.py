@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from botocore.exceptions import ClientError
-from test_local_serving_helpers import (
+from serving_helpers import (
     FEATURES,
     http,
     keras_regression,

@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from test_local_serving_helpers import server_pids
+from serving_helpers import server_pids
 
 from sagemaker_lite.local import LocalSession
 from sagemaker_lite.tensorflow import TensorFlow

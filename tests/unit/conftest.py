@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from botocore.stub import Stubber
-from support.offline import CallRecorder, fake_boto_session
+from support.aws_double import RefusingAWS
+from support.official import prepare_fixture_dir
+from support.offline import fake_boto_session
 
 from sagemaker_lite import Session
 
 
 @pytest.fixture
-def offline_session() -> Iterator[tuple[Session, CallRecorder]]:
-    """A Session whose every attempted AWS call is recorded and refused."""
+def offline_session() -> Iterator[tuple[Session, RefusingAWS]]:
+    """A Session whose every attempted AWS call is recorded and refused (``RefusingAWS``)."""
     boto = fake_boto_session()
-    recorder = CallRecorder(boto)
-    yield Session(boto_session=boto, default_bucket="out-bucket"), recorder
+    refuser = RefusingAWS()
+    refuser.install(boto)
+    yield Session(boto_session=boto, default_bucket="out-bucket"), refuser
 
 
 @pytest.fixture
@@ -26,3 +30,11 @@ def stubbed() -> Iterator[tuple[Session, Stubber]]:
     stubber = Stubber(session.sagemaker_client)
     with stubber:
         yield session, stubber
+
+
+@pytest.fixture
+def official_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in tests/data/official (the captured cases' relative paths start there), junk files included."""
+    directory = prepare_fixture_dir()
+    monkeypatch.chdir(directory)
+    return directory

@@ -18,7 +18,8 @@ from typing import Any
 
 import attrs
 import pytest
-from support.offline import IMAGE, ROLE, CallRecorder, fake_boto_session
+from support.aws_double import RefusingAWS
+from support.offline import IMAGE, ROLE, fake_boto_session
 
 from sagemaker_lite import Session
 from sagemaker_lite.errors import SageMakerLiteError
@@ -97,7 +98,8 @@ def test_a_wrong_argument_is_a_validation_error_or_accepted(
 ) -> None:
     (tmp_path / "train.py").write_text("print('train')\n")
     boto = fake_boto_session()
-    recorder = CallRecorder(boto)
+    recorder = RefusingAWS()
+    recorder.install(boto)
     constructors = {n: (cls, base) for n, cls, base, _ in _constructors(tmp_path)}
     cls, base = constructors[name]
     kwargs = {**base, keyword: WRONG[label]}

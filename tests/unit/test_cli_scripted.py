@@ -201,7 +201,7 @@ def test_short_pages_keep_paging(scripted: ScriptedAWS, cli: CLI) -> None:
     """A backend may return fewer items than asked for (plus a token): paging continues."""
     for index in range(5):
         cli.create_job(f"job-{index}")
-    original = scripted.sagemaker._operations["ListTrainingJobs"]
+    original = scripted.sagemaker.handlers["ListTrainingJobs"]
     scripted.sagemaker.on(
         "ListTrainingJobs", lambda params: original({**params, "MaxResults": min(2, params["MaxResults"])})
     )

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
-from support.offline import IMAGE, ROLE, CallRecorder
-from test_training_request import base_request, estimator, expect_create
+from support.aws_double import RefusingAWS
+from support.offline import IMAGE, ROLE
+from support.training_request import base_request, estimator, expect_create
 
 from sagemaker_lite import Session
 from sagemaker_lite.debugger import (
@@ -33,7 +32,6 @@ from sagemaker_lite.debugger import (
 from sagemaker_lite.debugger.request import artifacts_path, debugger_request_fields, instance_type_supports_profiler
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
-from sagemaker_lite.jobs import TrainingJob
 
 RULE_IMAGE = "895741380848.dkr.ecr.us-west-2.amazonaws.com/sagemaker-debugger-rules:latest"
 CUSTOM_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/my-rules:1"
@@ -424,7 +422,7 @@ def test_hook_off_with_rules_and_profiler_off(stubbed: tuple[Session, Stubber]) 
     assert est.latest_job_profiler_artifacts_path() is None
 
 
-def test_setting_rules_by_attribute_revalidates(offline_session: tuple[Session, CallRecorder]) -> None:
+def test_setting_rules_by_attribute_revalidates(offline_session: tuple[Session, RefusingAWS]) -> None:
     session, _ = offline_session
     est = estimator(session)
     est.rules = [Rule.sagemaker(rule_configs.overfit())]
@@ -456,7 +454,7 @@ def test_xgboost_only_rules_warn_outside_xgboost(stubbed: tuple[Session, Stubber
 
 
 def test_local_rule_source_upload_key(tmp_path: Path) -> None:
-    from support.recording import RecordingAWS
+    from support.aws_double import RecordingAWS
 
     source = tmp_path / "rule.py"
     source.write_text("x = 1\n")
@@ -530,212 +528,6 @@ def test_attach_restores_debugger_settings(stubbed: tuple[Session, Stubber]) -> 
     expect_create(stubber, again)
     attached.fit("s3://in-bucket/train", wait=False, job_name="job-2")
     stubber.assert_no_pending_responses()
-
-
-# --- bad inputs: ValidationError naming the parameter, zero calls ---------------------------------
-
-
-def est(session: Session, **kwargs: Any) -> Estimator:
-    kwargs.setdefault("output_path", "s3://out-bucket/out")
-    return Estimator(IMAGE, ROLE, 1, kwargs.pop("instance_type", "ml.m5.large"), sagemaker_session=session, **kwargs)
-
-
-def fit(session: Session, **kwargs: Any) -> None:
-    est(session, **kwargs).fit("s3://in-bucket/train", wait=False, job_name="job-1")
-
-
-def in_region(region: str, **kwargs: Any) -> None:
-    boto = boto3.Session(region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-    CallRecorder(boto)
-    fit(Session(boto_session=boto, default_bucket="out-bucket"), **kwargs)
-
-
-RULE = Rule.sagemaker(rule_configs.vanishing_gradient())
-PROFILER_RULE = ProfilerRule.sagemaker(rule_configs.ProfilerReport())
-BAD: list[tuple[str, str, Callable[[Session], Any]]] = [
-    ("rules not a list", "rules", lambda s: est(s, rules="VanishingGradient")),
-    ("rules holding a dict", "rules", lambda s: est(s, rules=[rule_configs.vanishing_gradient()])),
-    ("duplicate rule names", "rules", lambda s: est(s, rules=[RULE, RULE])),
-    (
-        "21 rules",
-        "rules",
-        lambda s: est(s, rules=[Rule.sagemaker(rule_configs.overfit(), name=f"r{i}") for i in range(21)]),
-    ),
-    ("hook not a config", "debugger_hook_config", lambda s: est(s, debugger_hook_config={"S3OutputPath": "s3://b/x"})),
-    ("tensorboard not a config", "tensorboard_output_config", lambda s: est(s, tensorboard_output_config="s3://b/x")),
-    ("profiler not a config", "profiler_config", lambda s: est(s, profiler_config={"DisableProfiler": True})),
-    (
-        "profiler config with disable_profiler",
-        "profiler_config",
-        lambda s: est(s, disable_profiler=True, profiler_config=ProfilerConfig()),
-    ),
-    ("profiler rule with disable_profiler", "rules", lambda s: est(s, disable_profiler=True, rules=[PROFILER_RULE])),
-    (
-        "profiler rule with a disabled ProfilerConfig",
-        "rules",
-        lambda s: est(s, profiler_config=ProfilerConfig(disable_profiler=True), rules=[PROFILER_RULE]),
-    ),
-    ("profiler rule on Trainium", "rules", lambda s: est(s, instance_type="ml.trn1.2xlarge", rules=[PROFILER_RULE])),
-    (
-        "profiler config on Trainium",
-        "profiler_config",
-        lambda s: est(s, instance_type="ml.trn1.2xlarge", profiler_config=ProfilerConfig()),
-    ),
-    (
-        "hook in a region without Debugger",
-        "debugger_hook_config",
-        lambda s: in_region("ap-southeast-3", debugger_hook_config=DebuggerHookConfig()),
-    ),
-    ("rule in a region without Debugger", "rules", lambda s: in_region("eu-central-2", rules=[RULE])),
-    (
-        "profiler config in a region without it",
-        "profiler_config",
-        lambda s: in_region("me-central-1", profiler_config=ProfilerConfig()),
-    ),
-    ("profiler rule in a region without it", "rules", lambda s: in_region("ap-south-2", rules=[PROFILER_RULE])),
-    ("rule image missing in region", "rules", lambda s: in_region("il-central-1", rules=[RULE])),
-    ("collection name empty", "name", lambda s: CollectionConfig("")),
-    (
-        "collection parameter value a list",
-        "parameters['include_regex']",
-        lambda s: CollectionConfig("c", {"include_regex": [".*"]}),
-    ),
-    ("collection parameters a list", "parameters", lambda s: CollectionConfig("c", ["save_interval"])),
-    ("hook path not s3", "s3_output_path", lambda s: DebuggerHookConfig(s3_output_path="/tmp/debug")),
-    (
-        "hook local path relative",
-        "container_local_output_path",
-        lambda s: DebuggerHookConfig(container_local_output_path="out"),
-    ),
-    (
-        "hook parameters value None",
-        "hook_parameters['save_interval']",
-        lambda s: DebuggerHookConfig(hook_parameters={"save_interval": None}),
-    ),
-    ("hook collections not configs", "collection_configs", lambda s: DebuggerHookConfig(collection_configs=["losses"])),
-    (
-        "too many collections",
-        "debugger_hook_config",
-        lambda s: est(
-            s,
-            debugger_hook_config=DebuggerHookConfig(collection_configs=[CollectionConfig(f"c{i}") for i in range(21)]),
-        ),
-    ),
-    ("tensorboard path missing", "s3_output_path", lambda s: TensorBoardOutputConfig(None)),
-    ("tensorboard path not s3", "s3_output_path", lambda s: TensorBoardOutputConfig("tb/")),
-    (
-        "profiler interval unsupported",
-        "system_monitor_interval_millis",
-        lambda s: ProfilerConfig(system_monitor_interval_millis=250),
-    ),
-    ("profiler path not s3", "s3_output_path", lambda s: ProfilerConfig(s3_output_path="profiler")),
-    (
-        "framework profile params a string",
-        "framework_profile_params",
-        lambda s: ProfilerConfig(framework_profile_params="x"),
-    ),
-    ("rule base config a string", "base_config", lambda s: Rule.sagemaker("VanishingGradient")),
-    (
-        "rule parameters value a dict",
-        "rule_parameters['threshold']",
-        lambda s: Rule.sagemaker(rule_configs.overfit(), rule_parameters={"threshold": {}}),
-    ),
-    (
-        "rule parameters rule_to_invoke",
-        "rule_parameters",
-        lambda s: Rule.sagemaker(rule_configs.overfit(), rule_parameters={"rule_to_invoke": "X"}),
-    ),
-    (
-        "rule parameters action_json",
-        "rule_parameters",
-        lambda s: Rule.sagemaker(rule_configs.overfit(), rule_parameters={"action_json": "[]"}),
-    ),
-    ("rule actions a string", "actions", lambda s: Rule.sagemaker(rule_configs.overfit(), actions="stop")),
-    (
-        "rule other trials not s3",
-        "other_trials_s3_input_paths",
-        lambda s: Rule.sagemaker(rule_configs.similar_across_runs(), other_trials_s3_input_paths=["/tmp/a"]),
-    ),
-    ("rule name too long", "name", lambda s: Rule.sagemaker(rule_configs.overfit(), name="x" * 257)),
-    (
-        "rule collections not configs",
-        "collections_to_save",
-        lambda s: Rule.sagemaker(rule_configs.overfit(), collections_to_save=["losses"]),
-    ),
-    (
-        "custom rule source without rule_to_invoke",
-        "rule_to_invoke",
-        lambda s: Rule.custom("R", CUSTOM_IMAGE, "ml.t3.medium", 30, source="s3://in-bucket/r.py"),
-    ),
-    (
-        "custom rule rule_to_invoke without source",
-        "source",
-        lambda s: Rule.custom("R", CUSTOM_IMAGE, "ml.t3.medium", 30, rule_to_invoke="R"),
-    ),
-    (
-        "custom rule missing local source",
-        "source",
-        lambda s: Rule.custom("R", CUSTOM_IMAGE, "ml.t3.medium", 30, source="nope.py", rule_to_invoke="R"),
-    ),
-    ("custom rule instance type", "instance_type", lambda s: Rule.custom("R", CUSTOM_IMAGE, "t3.medium", 30)),
-    ("custom rule volume zero", "volume_size_in_gb", lambda s: Rule.custom("R", CUSTOM_IMAGE, "ml.t3.medium", 0)),
-    ("custom rule image missing", "image_uri", lambda s: Rule.custom("R", None, "ml.t3.medium", 30)),
-    (
-        "profiler rule base config a dict",
-        "base_config",
-        lambda s: ProfilerRule.sagemaker(rule_configs.vanishing_gradient()),
-    ),
-    (
-        "profiler rule unknown parameter",
-        "CPUBottleneck(treshold=...)",
-        lambda s: rule_configs.CPUBottleneck(treshold=5),
-    ),
-    (
-        "profiler rule percentile above 100",
-        "CPUBottleneck(threshold=...)",
-        lambda s: rule_configs.CPUBottleneck(threshold=150),
-    ),
-    ("profiler rule positive zero", "BatchSize(window=...)", lambda s: rule_configs.BatchSize(window=0)),
-    (
-        "profiler rule number as string",
-        "LoadBalancing(threshold=...)",
-        lambda s: rule_configs.LoadBalancing(threshold="0.5"),
-    ),
-    ("profiler rule mode not a string", "StepOutlier(mode=...)", lambda s: rule_configs.StepOutlier(mode=1)),
-    (
-        "profiler report unknown rule",
-        "ProfilerReport(GPUThing_threshold=...)",
-        lambda s: rule_configs.ProfilerReport(GPUThing_threshold=1),
-    ),
-    (
-        "profiler report unknown parameter",
-        "ProfilerReport(CPUBottleneck_nope=...)",
-        lambda s: rule_configs.ProfilerReport(CPUBottleneck_nope=1),
-    ),
-    (
-        "profiler report bad value",
-        "ProfilerReport(CPUBottleneck_threshold=...)",
-        lambda s: rule_configs.ProfilerReport(CPUBottleneck_threshold=500),
-    ),
-    ("email address", "Email(email_address)", lambda s: rule_configs.Email("not an address")),
-    ("phone number", "SMS(phone_number)", lambda s: rule_configs.SMS("555-0100")),
-    ("stop training prefix", "StopTraining(training_job_prefix)", lambda s: rule_configs.StopTraining("bad prefix!")),
-    ("action list of strings", "actions", lambda s: rule_configs.ActionList("stop")),
-    ("wait_for_rules not a bool", "wait_for_rules", lambda s: TrainingJob(s, "job-1").wait(wait_for_rules="yes")),
-    ("artifacts path before fit", "latest_training_job", lambda s: est(s).latest_job_debugger_artifacts_path()),
-    ("rule summary before fit", "latest_training_job", lambda s: est(s).rule_job_summary()),
-]
-
-
-@pytest.mark.parametrize(("parameter", "call"), [(p, c) for _, p, c in BAD], ids=[i for i, _, _ in BAD])
-def test_bad_input_is_refused_before_any_call(
-    offline_session: tuple[Session, CallRecorder], parameter: str, call: Callable[[Session], Any]
-) -> None:
-    session, recorder = offline_session
-    with pytest.raises(ValidationError) as info:
-        call(session)
-    assert info.value.parameter == parameter, str(info.value)
-    assert recorder.calls == []
 
 
 def test_rule_table_is_in_sync_with_the_tool() -> None:

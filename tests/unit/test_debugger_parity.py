@@ -18,9 +18,8 @@ import re
 from typing import Any
 
 import pytest
-from support.recording import RecordingAWS
-from test_official_parity import ACCOUNT, OFFICIAL, build_input, fake_aws
-from test_tensorflow_parity import with_uploads
+from support.aws_double import RecordingAWS
+from support.official import ACCOUNT, OFFICIAL, build_input, fake_aws, with_uploads
 
 import sagemaker_lite.debugger as debugger
 from sagemaker_lite import Session
@@ -35,18 +34,8 @@ from sagemaker_lite.training import TrainingConfig
 CASES = {case["name"]: case for case in json.loads((OFFICIAL / "debugger_cases.json").read_text())}
 REFUSED = {"tf-ps-debugger-rules": "rules"}
 REPLAYED = sorted(set(CASES) - set(REFUSED))
-JUNK = {"__pycache__/x.pyc": b"junk", ".ipynb_checkpoints/train-checkpoint.py": b"# junk\n"}
+pytestmark = pytest.mark.usefixtures("official_dir")
 DEFAULT_BUCKET = f"sagemaker-us-west-2-{ACCOUNT}"
-
-
-@pytest.fixture(autouse=True)
-def in_fixture_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Relative paths in the cases are relative to tests/data/official (as when captured)."""
-    monkeypatch.chdir(OFFICIAL)
-    for name, body in JUNK.items():
-        path = OFFICIAL / "src" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
 
 
 def decode(spec: Any) -> Any:

@@ -16,10 +16,16 @@ import tarfile
 from typing import Any
 
 import pytest
-from test_hosting_fake import FakeHosting
-from test_hosting_parity import expected_from_official
-from test_official_parity import ACCOUNT, OFFICIAL, build_input
-from test_tensorflow_parity import EXCLUDED_BY_DEFAULT, members, with_uploads
+from support.hosting import FakeHosting
+from support.official import (
+    ACCOUNT,
+    EXCLUDED_BY_DEFAULT,
+    OFFICIAL,
+    build_input,
+    expected_from_official,
+    members,
+    with_uploads,
+)
 
 CASES = {case["name"]: case for case in json.loads((OFFICIAL / "framework_cases.json").read_text())}
 CLASSES = {
@@ -33,7 +39,7 @@ CLASSES = {
     "HuggingFace": "sagemaker_lite.huggingface:HuggingFace",
     "HuggingFaceModel": "sagemaker_lite.huggingface:HuggingFaceModel",
 }
-JUNK = {"__pycache__/x.pyc": b"junk", ".ipynb_checkpoints/train-checkpoint.py": b"# junk\n"}
+pytestmark = pytest.mark.usefixtures("official_dir")
 
 
 def our_class(name: str) -> Any:
@@ -51,15 +57,6 @@ def step_calls(data: dict[str, Any], step: str) -> list[dict[str, Any]]:
             assert "error" not in item, item["error"]
             return list(data["calls"][item["first_call"] : item["end_call"]])
     raise AssertionError(f"{data['case']['name']} has no step {step}")
-
-
-@pytest.fixture(autouse=True)
-def in_fixture_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(OFFICIAL)
-    for name, body in JUNK.items():
-        path = OFFICIAL / "src" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
 
 
 class Fake:

@@ -270,13 +270,15 @@ def test_entry_points_outside_source_dir_are_refused(src: Path, tmp_path: Path, 
 
 
 def test_framework_fit_refuses_a_device_before_any_call(src: Path) -> None:
-    from support.offline import CallRecorder, fake_boto_session
+    from support.aws_double import RefusingAWS
+    from support.offline import fake_boto_session
 
     from sagemaker_lite.tensorflow import TensorFlow
 
     os.symlink("/dev/urandom", src / "random")
     boto = fake_boto_session()
-    recorder = CallRecorder(boto)
+    recorder = RefusingAWS()
+    recorder.install(boto)
     estimator = TensorFlow(
         entry_point="train.py",
         source_dir=str(src),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from test_hosting_fake import ROLE, FakeHosting, tiny_model_tar
+from support.hosting import ROLE, FakeHosting, tiny_model_tar
 
 from sagemaker_lite.endpoints import delete_hosting_resources, wait_for_endpoint
 from sagemaker_lite.errors import EndpointFailedError, PartialFailureError, UnexpectedStatusError, ValidationError

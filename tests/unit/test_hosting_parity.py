@@ -12,46 +12,15 @@ Differences applied here, each listed in docs/compatibility.md ("Hosting"):
 from __future__ import annotations
 
 import io
-import json
 import logging
 import tarfile
-from pathlib import Path
 from typing import Any
 
 import pytest
-from test_hosting_fake import FakeHosting, tiny_model_tar
+from support.hosting import FakeHosting, tiny_model_tar
+from support.official import CASES, OFFICIAL, expected_from_official, fixture, official_calls, sagemaker_params
 
 from sagemaker_lite.tensorflow import TensorFlowModel, TensorFlowPredictor
-
-OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "official"
-CASES = {case["name"]: case for case in json.loads((OFFICIAL / "cases.json").read_text())}
-
-
-def fixture(name: str) -> dict[str, Any]:
-    return dict(json.loads((OFFICIAL / f"{name}.json").read_text()))
-
-
-def official_calls(name: str, step: str) -> list[dict[str, Any]]:
-    data = fixture(name)
-    for item in data["steps"]:
-        if item["step"] == step:
-            return list(data["calls"][item["first_call"] : item["end_call"]])
-    raise AssertionError(f"{name} has no step {step}")
-
-
-def sagemaker_params(calls: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    return [(c["operation"], c["params"]) for c in calls if c["service"] == "sagemaker"]
-
-
-def expected_from_official(calls: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """The official SageMaker calls with the documented differences applied."""
-    expected = []
-    for operation, params in sagemaker_params(calls):
-        params = json.loads(json.dumps(params))
-        if operation == "CreateEndpoint" and params.get("Tags") == []:
-            params.pop("Tags")
-        expected.append((operation, params))
-    return expected
 
 
 def ours(fake: FakeHosting) -> list[tuple[str, dict[str, Any]]]:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support.offline import ROLE
 from support.scripted import ScriptedAWS
-from test_waiting import ROLE, make_estimator, make_session
+from support.waiting import make_estimator, make_session
 
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.jobs import TrainingJob
@@ -123,7 +124,7 @@ def test_generated_names_differ_across_processes_in_the_same_millisecond(tmp_pat
 
 def test_deploying_twice_under_one_endpoint_name_is_refused_not_silently_reused() -> None:
     """The same cause on the hosting side: an existing endpoint config/endpoint was taken as ours."""
-    from test_hosting_fake import FakeHosting
+    from support.hosting import FakeHosting
 
     from sagemaker_lite.model import Model
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-from test_hosting_fake import ROLE, FakeHosting
+from support.hosting import ROLE, FakeHosting
 
 from sagemaker_lite.endpoints import delete_hosting_resources, is_already_existing, is_not_found
 from sagemaker_lite.errors import PartialFailureError

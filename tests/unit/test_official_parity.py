@@ -8,69 +8,19 @@ deliberate differences listed (with reasons) in docs/compatibility.md.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from support.recording import RecordingAWS
+from support.official import ACCOUNT, CASES, OFFICIAL, build_input, fake_aws
 
 from sagemaker_lite import Session
 from sagemaker_lite.estimator import Estimator
-from sagemaker_lite.inputs import FileSystemInput, ShuffleConfig, TrainingInput
 
-OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "official"
-CASES = {case["name"]: case for case in json.loads((OFFICIAL / "cases.json").read_text())}
 ESTIMATOR_CASES = sorted(
     name
     for name, case in CASES.items()
     if case["class"] == "Estimator" and name != "estimator-augmented-target-attribute"
 )
-ACCOUNT = "123456789012"
-
-
-def build_input(spec: Any) -> Any:
-    if isinstance(spec, dict) and "__type__" in spec:
-        kwargs = {k: build_input(v) for k, v in spec.items() if k != "__type__"}
-        return {"TrainingInput": TrainingInput, "FileSystemInput": FileSystemInput, "ShuffleConfig": ShuffleConfig}[
-            spec["__type__"]
-        ](**kwargs)
-    if isinstance(spec, dict):
-        return {k: build_input(v) for k, v in spec.items()}
-    return spec
-
-
-def fake_aws(bucket_exists: bool = True) -> RecordingAWS:
-    buckets = {"in-bucket", "out-bucket"} | ({f"sagemaker-us-west-2-{ACCOUNT}"} if bucket_exists else set())
-
-    def head_bucket(params: dict[str, Any]) -> dict[str, Any]:
-        if params["Bucket"] not in buckets:
-            from botocore.exceptions import ClientError
-
-            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadBucket")
-        return {}
-
-    def create_bucket(params: dict[str, Any]) -> dict[str, Any]:
-        if params["Bucket"] in buckets:
-            from botocore.exceptions import ClientError
-
-            raise ClientError({"Error": {"Code": "BucketAlreadyOwnedByYou", "Message": "owned"}}, "CreateBucket")
-        buckets.add(params["Bucket"])
-        return {"Location": "/" + params["Bucket"]}
-
-    return RecordingAWS(
-        {
-            "sts.GetCallerIdentity": lambda p: {
-                "Account": ACCOUNT,
-                "UserId": "AROAEXAMPLE:me",
-                "Arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/SageMakerRole/me",
-            },
-            "s3.HeadBucket": head_bucket,
-            "s3.CreateBucket": create_bucket,
-            "sagemaker.CreateTrainingJob": lambda p: {
-                "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"
-            },
-        }
-    )
 
 
 def official_str(value: Any) -> str:

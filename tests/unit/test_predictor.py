@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from test_hosting_fake import FakeHosting
+from support.hosting import FakeHosting
 
 from sagemaker_lite.deserializers import CSVDeserializer, JSONDeserializer, StringDeserializer
 from sagemaker_lite.predictor import Predictor, RealTimePredictor

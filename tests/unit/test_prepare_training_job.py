@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from support.recording import RecordingAWS
+from support.aws_double import RecordingAWS
 
 from sagemaker_lite import Session
 from sagemaker_lite.tensorflow import TensorFlow

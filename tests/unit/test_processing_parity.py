@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support.recording import RecordingAWS
+from support.aws_double import RecordingAWS
 
 from sagemaker_lite import Session
 from sagemaker_lite.errors import ValidationError

@@ -301,8 +301,8 @@ def test_wrong_service_and_unscripted_operations_are_refused(sm: Any) -> None:
     )
     assert sm.describe_endpoint(EndpointName="e")["EndpointStatus"] == "InService"
     assert [c.operation for c in sm.double.calls][-2:] == ["DescribeEndpoint", "DescribeEndpoint"]
-    op, params, timestamp = sm.double.calls[-1]
-    assert op == "DescribeEndpoint" and params == {"EndpointName": "e"} and timestamp > 0
+    service, op, params, timestamp = sm.double.calls[-1]
+    assert (service, op, params) == ("sagemaker", "DescribeEndpoint", {"EndpointName": "e"}) and timestamp > 0
 
 
 # -- CloudWatch Logs -----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,73 +25,6 @@ def tf(**kwargs: Any) -> TensorFlow:
     }
     args.update(kwargs)
     return TensorFlow(**args)
-
-
-BAD: list[tuple[str, str, Callable[[], Any]]] = [
-    ("unknown framework version", "version", lambda: tf(framework_version="9.9")),
-    ("py version not available", "py_version", lambda: tf(py_version="py27")),
-    ("framework version missing", "framework_version", lambda: tf(framework_version=None)),
-    ("py version missing", "py_version", lambda: tf(py_version=None)),
-    ("distribution not a dict", "distribution", lambda: tf(distribution="mpi")),
-    ("distribution unknown strategy", "distribution", lambda: tf(distribution={"horovod": {"enabled": True}})),
-    (
-        "two strategies",
-        "distribution",
-        lambda: tf(instance_count=2, distribution={"mpi": {"enabled": True}, "parameter_server": {"enabled": True}}),
-    ),
-    (
-        "processes per host zero",
-        "processes_per_host",
-        lambda: tf(distribution={"mpi": {"enabled": True, "processes_per_host": 0}}),
-    ),
-    (
-        "smddp on a small instance",
-        "instance_type",
-        lambda: tf(
-            framework_version="2.11",
-            py_version="py39",
-            distribution={"smdistributed": {"dataparallel": {"enabled": True}}},
-        ),
-    ),
-    (
-        "smddp on new TF",
-        "framework_version",
-        lambda: tf(
-            instance_type="ml.p4d.24xlarge", distribution={"smdistributed": {"dataparallel": {"enabled": True}}}
-        ),
-    ),
-    (
-        "model parallel without mpi",
-        "distribution['mpi']",
-        lambda: tf(
-            instance_type="ml.p3.16xlarge", distribution={"smdistributed": {"modelparallel": {"enabled": True}}}
-        ),
-    ),
-    (
-        "mwms on old TF",
-        "framework_version",
-        lambda: tf(
-            framework_version="2.4",
-            py_version="py37",
-            distribution={"multi_worker_mirrored_strategy": {"enabled": True}},
-        ),
-    ),
-    ("model_dir relative", "model_dir", lambda: tf(model_dir="model")),
-    ("git_config", "git_config", lambda: tf(git_config={"repo": "https://github.com/x/y.git"})),
-    ("reserved hyperparameter", "hyperparameters", lambda: tf(hyperparameters={"sagemaker_program": "x.py"})),
-    ("legacy script_mode False", "script_mode", lambda: tf(script_mode=False)),
-    ("legacy requirements_file", "requirements_file", lambda: tf(requirements_file="reqs/dev.txt")),
-    ("container log level", "container_log_level", lambda: tf(container_log_level=99)),
-    ("code location not s3", "code_location", lambda: tf(code_location="/tmp/code")),
-    ("dependencies a string", "dependencies", lambda: tf(dependencies="lib")),
-]
-
-
-@pytest.mark.parametrize(("parameter", "call"), [(p, c) for _, p, c in BAD], ids=[i for i, _, _ in BAD])
-def test_bad_tensorflow_settings(parameter: str, call: Callable[[], Any]) -> None:
-    with pytest.raises(ValidationError) as info:
-        call()
-    assert parameter in str(info.value)
 
 
 def test_unsupported_version_lists_the_supported_ones() -> None:

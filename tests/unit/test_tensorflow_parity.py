@@ -6,63 +6,18 @@ only differences applied are the deliberate ones in docs/compatibility.md.
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support.recording import RecordingAWS
-from test_official_parity import ACCOUNT, CASES, OFFICIAL, build_input, fake_aws
+from support.official import ACCOUNT, CASES, EXCLUDED_BY_DEFAULT, OFFICIAL, build_input, fake_aws, members, with_uploads
 
 from sagemaker_lite import Session
 from sagemaker_lite.tensorflow import TensorFlow
 
 TF_CASES = sorted(name for name, case in CASES.items() if case["class"] == "TensorFlow" and "deploy" not in case)
-JUNK = {"__pycache__/x.pyc": b"junk", ".ipynb_checkpoints/train-checkpoint.py": b"# junk\n"}
-EXCLUDED_BY_DEFAULT = ("__pycache__", ".ipynb_checkpoints")
-
-
-@pytest.fixture(autouse=True)
-def in_fixture_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Relative paths in cases.json are relative to tests/data/official (as when captured)."""
-    monkeypatch.chdir(OFFICIAL)
-    for name, body in JUNK.items():  # git-ignored junk a real source dir has
-        path = OFFICIAL / "src" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-
-
-def with_uploads(aws: RecordingAWS) -> dict[str, bytes]:
-    objects: dict[str, bytes] = {}
-
-    def put(params: dict[str, Any]) -> dict[str, Any]:
-        body = params["Body"]
-        objects[f"{params['Bucket']}/{params['Key']}"] = body.read() if hasattr(body, "read") else body
-        return {"ETag": '"etag"'}
-
-    def head(params: dict[str, Any]) -> dict[str, Any]:
-        key = f"{params['Bucket']}/{params['Key']}"
-        if key not in objects:
-            from botocore.exceptions import ClientError
-
-            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
-        return {"ContentLength": len(objects[key]), "Metadata": {}}
-
-    def copy(params: dict[str, Any]) -> dict[str, Any]:
-        source = params["CopySource"]
-        key = source if isinstance(source, str) else f"{source['Bucket']}/{source['Key']}"
-        objects[f"{params['Bucket']}/{params['Key']}"] = objects[key.lstrip("/")]
-        return {"CopyObjectResult": {"ETag": '"etag"'}}
-
-    aws.handlers.update({"s3.PutObject": put, "s3.HeadObject": head, "s3.CopyObject": copy})
-    return objects
-
-
-def members(archive: bytes) -> list[str]:
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-        return sorted(m.name for m in tar.getmembers() if m.isfile())
+pytestmark = pytest.mark.usefixtures("official_dir")
 
 
 def expected_request(official: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
@@ -104,8 +59,8 @@ def test_tensorflow_request_matches_official(name: str) -> None:
 
 def test_fit_then_deploy_matches_official() -> None:
     """Seed 000's hosted flow: TensorFlow.fit() then deploy(), against the official tf-deploy capture."""
-    from test_hosting_fake import FakeHosting
-    from test_hosting_parity import expected_from_official, official_calls
+    from support.hosting import FakeHosting
+    from support.official import expected_from_official, official_calls
 
     case = CASES["tf-deploy"]
     fake = FakeHosting()

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from support.recording import RecordingAWS
-from test_official_parity import OFFICIAL, fake_aws
-from test_tuner_parity import CASES, make_estimator
+from support.aws_double import RecordingAWS
+from support.official import OFFICIAL, fake_aws, make_estimator
+from support.official import TUNING_CASES as CASES
 
 from sagemaker_lite import Session
 from sagemaker_lite.errors import ValidationError

@@ -1,6 +1,6 @@
 """HyperparameterTuner behaviour: validation, waiting (progress lines, call budget, Ctrl-C), stop, ranges.
 
-The tuning job's lifecycle is played by an in-process double (support.recording.RecordingAWS:
+The tuning job's lifecycle is played by an in-process double (support.aws_double.RecordingAWS:
 botocore still validates every parameter), because moto lacks
 ListTrainingJobsForHyperParameterTuningJob and StopHyperParameterTuningJob.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from support.recording import RecordingAWS
+from support.aws_double import RecordingAWS
 
 from sagemaker_lite import Session
 from sagemaker_lite._retry import PollingPolicy

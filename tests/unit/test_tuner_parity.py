@@ -11,49 +11,17 @@ import json
 from typing import Any
 
 import pytest
-from support.recording import RecordingAWS
-from test_official_parity import OFFICIAL, build_input, fake_aws
-from test_tensorflow_parity import in_fixture_dir, with_uploads  # noqa: F401  (fixture)
+from support.aws_double import RecordingAWS
+from support.official import OFFICIAL, fake_aws, make_estimator, resolve, with_uploads
+from support.official import TUNING_CASES as CASES
 
 from sagemaker_lite import Session
-from sagemaker_lite.estimator import Estimator
-from sagemaker_lite.tensorflow import TensorFlow
 from sagemaker_lite.tuner import (
-    CategoricalParameter,
-    ContinuousParameter,
-    HyperbandStrategyConfig,
     HyperparameterTuner,
-    IntegerParameter,
-    StrategyConfig,
-    TuningJobCompletionCriteriaConfig,
-    WarmStartConfig,
-    WarmStartTypes,
 )
 
-CASES = {case["name"]: case for case in json.loads((OFFICIAL / "tuning_cases.json").read_text())}
+pytestmark = pytest.mark.usefixtures("official_dir")
 TUNER_CASES = sorted(name for name, case in CASES.items() if case["class"].startswith("HyperparameterTuner"))
-TYPES: dict[str, Any] = {
-    "ContinuousParameter": ContinuousParameter,
-    "IntegerParameter": IntegerParameter,
-    "CategoricalParameter": CategoricalParameter,
-    "WarmStartConfig": WarmStartConfig,
-    "StrategyConfig": StrategyConfig,
-    "HyperbandStrategyConfig": HyperbandStrategyConfig,
-    "TuningJobCompletionCriteriaConfig": TuningJobCompletionCriteriaConfig,
-}
-
-
-def resolve(spec: Any) -> Any:
-    if isinstance(spec, dict) and "__enum__" in spec:
-        return getattr(WarmStartTypes, spec["__enum__"].split(".")[1])
-    if isinstance(spec, dict) and spec.get("__type__") in TYPES:
-        kwargs = {k: resolve(v) for k, v in spec.items() if k not in ("__type__", "__args__")}
-        return TYPES[spec["__type__"]](*[resolve(a) for a in spec.get("__args__", [])], **kwargs)
-    if isinstance(spec, dict) and "__type__" in spec:
-        return build_input(spec)
-    if isinstance(spec, dict):
-        return {k: resolve(v) for k, v in spec.items()}
-    return spec
 
 
 def tuning_aws() -> RecordingAWS:
@@ -64,14 +32,6 @@ def tuning_aws() -> RecordingAWS:
         "HyperParameterTuningJobArn": arn + p["HyperParameterTuningJobName"]
     }
     return aws
-
-
-def make_estimator(spec: dict[str, Any], session: Session) -> Any:
-    cls = {"Estimator": Estimator, "TensorFlow": TensorFlow}[spec["class"]]
-    estimator = cls(sagemaker_session=session, **spec["kwargs"])
-    if spec.get("hyperparameters"):
-        estimator.set_hyperparameters(**spec["hyperparameters"])
-    return estimator
 
 
 def make_tuner(case: dict[str, Any], session: Session) -> HyperparameterTuner:

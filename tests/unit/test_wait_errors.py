@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from support.scripted import ScriptedAWS
-from test_waiting import TRAINING, make_estimator, make_session
+from support.waiting import TRAINING, make_estimator, make_session
 
 
 def test_a_wait_whose_describes_keep_failing_says_the_job_is_unaffected(

@@ -1,4 +1,4 @@
-"""The transport half of the scripted doubles: a ``before-send`` handler that answers for AWS.
+"""The wire layer of the scripted doubles (``AWSDouble`` with ``layer="wire"``, support.aws_double).
 
 Like httpx's MockTransport, a ``ScriptedService`` plugs into a REAL botocore client: botocore
 still validates parameters against the service model, serializes and signs the request, parses
@@ -17,66 +17,32 @@ from __future__ import annotations
 
 import contextlib
 import json
-import random
 import re
-import threading
 import time
 import uuid
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
 
-import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 from botocore.retries import standard as standard_retries
 
-JsonDict = dict[str, Any]
-OperationHandler = Callable[[JsonDict], JsonDict]
+from ..aws_double import AWSDouble, Call, Fault, JsonDict, OperationHandler, ServiceError
 
-#: HTTP status that AWS uses for an error code, when a test does not say.
-DEFAULT_ERROR_STATUS: dict[str, int] = {
-    "InternalFailure": 500,
-    "InternalServerError": 500,
-    "InternalError": 500,
-    "ServiceUnavailable": 503,
-    "ServiceUnavailableException": 503,
-}
+__all__ = [
+    "AWSDouble",
+    "Call",
+    "Fault",
+    "JsonDict",
+    "OperationHandler",
+    "ScriptedService",
+    "ServiceError",
+    "instant_backoff",
+    "json_response",
+]
+
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
-
-
-class ServiceError(Exception):
-    """Raised by an operation handler; becomes a JSON-protocol error response."""
-
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status if status is not None else DEFAULT_ERROR_STATUS.get(code, 400)
-
-
-class Call(NamedTuple):
-    """One request that reached the double (retries included): ``(operation, params, timestamp)``."""
-
-    operation: str
-    params: JsonDict
-    timestamp: float
-
-
-class Fault(NamedTuple):
-    """One injected failure: an error response (``code``) or ``"LostResponse"``."""
-
-    operation: str
-    code: str
-    timestamp: float
-
-
-@dataclass(frozen=True)
-class _Planned:
-    code: str
-    status: int
-    message: str
 
 
 class _Body:
@@ -105,10 +71,15 @@ def json_response(
     return AWSResponse(url, status, headers, _Body(data))
 
 
-class ScriptedService:
-    """Base class: install/uninstall, request decoding, error encoding, fault injection, call log."""
+class ScriptedService(AWSDouble):
+    """Base class of the scripted doubles: an ``AWSDouble`` on the wire layer, one service each.
 
-    service_name: ClassVar[str] = ""  # botocore's name: "sagemaker", "logs"
+    Adds to the shared interface: the lost response (``lose_response``), the per-request region
+    (``current_region``), a wall clock for timestamps a service returns, and ``before_operation``
+    (a hook for rate limits).
+    """
+
+    layer = "wire"
 
     def __init__(
         self,
@@ -118,90 +89,11 @@ class ScriptedService:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        self.region = region
+        super().__init__(region=region, clock=clock)
         self.account_id = account_id
-        self.clock = clock
         self.wall_clock = wall_clock
-        self.calls: list[Call] = []
-        self.faults: list[Fault] = []
-        self.counts: Counter[str] = Counter()
-        self._operations: dict[str, OperationHandler] = {}
-        self._planned: dict[str, deque[_Planned]] = {}
         self._lost: Counter[str] = Counter()
-        self._random: tuple[float, tuple[str, ...], random.Random, frozenset[str] | None] | None = None
-        self._installed: list[tuple[Any, str, str]] = []
-        self._uninstalled = False
-        self._lock = threading.RLock()
         self.current_region = region  # the region of the request being handled
-        self._uid = f"scripted-{self.service_name}-{uuid.uuid4()}"
-
-    # -- wiring ----------------------------------------------------------------------------------
-    def install(self, target: Any) -> Any:
-        """Answer every request of a botocore/boto3 client, or of every client a session makes later.
-
-        ``target``: a client of this service, a ``boto3.Session`` or a ``botocore.session.Session``.
-        Returns ``target``. Clients need some credentials (any fake ones) and a region; no endpoint.
-        """
-        if hasattr(target, "meta") and hasattr(target.meta, "events"):
-            model = target.meta.service_model
-            if model.service_name != self.service_name:
-                raise ValueError(f"{type(self).__name__} answers {self.service_name!r}, not {model.service_name!r}")
-            emitter, event = target.meta.events, f"before-send.{model.service_id.hyphenize()}"
-        else:
-            session = getattr(target, "_session", target)
-            if not isinstance(session, botocore.session.Session):
-                raise TypeError(f"cannot install on {target!r}: expected a client or a session")
-            model = session.get_service_model(self.service_name)
-            emitter, event = session, f"before-send.{model.service_id.hyphenize()}"
-        emitter.register(event, self._handle, unique_id=self._uid)
-        self._installed.append((emitter, event, self._uid))
-        self._uninstalled = False
-        return target
-
-    def uninstall(self) -> None:
-        """Unregister everywhere; clients made from an installed session then fail loudly."""
-        for emitter, event, uid in self._installed:
-            emitter.unregister(event, unique_id=uid)
-        self._installed.clear()
-        self._uninstalled = True
-
-    def __enter__(self) -> ScriptedService:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.uninstall()
-
-    def on(self, operation: str, handler: OperationHandler) -> None:
-        """Script any operation: ``handler(params) -> response dict`` (may raise ``ServiceError``)."""
-        self._operations[operation] = handler
-
-    # -- fault injection -------------------------------------------------------------------------
-    def fail_next(
-        self,
-        operation: str,
-        n: int = 1,
-        code: str = "ThrottlingException",
-        status: int | None = None,
-        message: str | None = None,
-    ) -> None:
-        """The next ``n`` requests of ``operation`` get an error response (before the operation runs)."""
-        planned = _Planned(
-            code,
-            status if status is not None else DEFAULT_ERROR_STATUS.get(code, 400),
-            message or ("Rate exceeded" if "Throttl" in code else f"Scripted {code}"),
-        )
-        self._planned.setdefault(operation, deque()).extend([planned] * n)
-
-    def fail_randomly(
-        self,
-        rate: float,
-        codes: Iterable[str] = ("ThrottlingException",),
-        seed: int = 0,
-        operations: Iterable[str] | None = None,
-    ) -> None:
-        """Each request (of ``operations``, default all) fails with probability ``rate``; 0 turns it off."""
-        ops = frozenset(operations) if operations is not None else None
-        self._random = (rate, tuple(codes), random.Random(seed), ops) if rate > 0 else None
 
     def lose_response(self, operation: str, n: int = 1) -> None:
         """The next ``n`` ``operation`` requests ACT, then the client sees ``ConnectionClosedError``."""
@@ -210,28 +102,13 @@ class ScriptedService:
     def lose_response_once(self, operation: str) -> None:
         self.lose_response(operation, 1)
 
-    # -- call log --------------------------------------------------------------------------------
-    def count(self, operation: str) -> int:
-        return self.counts[operation]
-
-    def calls_to(self, operation: str) -> list[Call]:
-        return [c for c in self.calls if c.operation == operation]
-
-    def call_times(self, operation: str) -> list[float]:
-        return [c.timestamp for c in self.calls if c.operation == operation]
-
-    def clear_calls(self) -> None:
-        self.calls.clear()
-        self.faults.clear()
-        self.counts.clear()
-
     # -- request handling ------------------------------------------------------------------------
     def request_region(self, request: Any) -> str:
         """The region the request was signed for (falls back to ``self.region``)."""
         match = _CREDENTIAL_SCOPE.search(str(request.headers.get("Authorization", "")))
         return match.group(1) if match else self.region
 
-    def _handle(self, request: Any, **_: Any) -> AWSResponse:
+    def _on_send(self, request: Any, **_: Any) -> AWSResponse:
         if self._uninstalled:
             raise RuntimeError(f"{type(self).__name__} was uninstalled; this client must not reach AWS")
         target = request.headers.get("X-Amz-Target", "")
@@ -240,43 +117,21 @@ class ScriptedService:
         body = request.body or b"{}"
         params: JsonDict = json.loads(body.decode() if isinstance(body, bytes) else body)
         with self._lock:
-            now = self.clock()
-            self.calls.append(Call(operation, params, now))
-            self.counts[operation] += 1
+            call = self.record(self.service_name, operation, params)
             self.current_region = self.request_region(request)
             try:
-                self.before_operation(operation, params, now)
-                self._inject_planned_faults(operation, now)
-                handler = self._operations.get(operation)
-                if handler is None:
-                    raise NotImplementedError(f"{type(self).__name__} does not script {operation}; use .on()")
-                result = handler(params)
+                self.before_operation(operation, params, call.timestamp)
+                result = self.respond(call)
             except ServiceError as err:
                 return json_response(request.url, err.status, {"__type": err.code, "message": err.message})
             if self._lost[operation] > 0:
                 self._lost[operation] -= 1
-                self.faults.append(Fault(operation, "LostResponse", now))
+                self.faults.append(Fault(operation, "LostResponse", call.timestamp))
                 raise ConnectionClosedError(endpoint_url=request.url)
             return json_response(request.url, 200, result)
 
     def before_operation(self, operation: str, params: JsonDict, now: float) -> None:
         """Hook for subclasses (e.g. rate limits); may raise ``ServiceError``."""
-
-    def _inject_planned_faults(self, operation: str, now: float) -> None:
-        queue = self._planned.get(operation)
-        planned = queue.popleft() if queue else None
-        if planned is None and self._random is not None:
-            rate, codes, rng, ops = self._random
-            if (ops is None or operation in ops) and rng.random() < rate:
-                code = rng.choice(codes)
-                planned = _Planned(
-                    code,
-                    DEFAULT_ERROR_STATUS.get(code, 400),
-                    "Rate exceeded" if "Throttl" in code else f"Scripted {code}",
-                )
-        if planned is not None:
-            self.faults.append(Fault(operation, planned.code, now))
-            raise ServiceError(planned.code, planned.message, planned.status)
 
 
 @contextlib.contextmanager

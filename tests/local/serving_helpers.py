@@ -1,6 +1,6 @@
 """Helpers for the local serving tests: tiny SavedModels, model.tar.gz archives, raw HTTP.
 
-Imported by ``test_local_serving*.py``; it holds no tests itself. TensorFlow is imported
+A helper module (no tests of its own), imported by the local serving tests. TensorFlow is imported
 only inside the builders, so importing this module never needs it.
 """
 

@@ -11,51 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .training_fields import TRAINING_SETTINGS
+
 if TYPE_CHECKING:  # pragma: no cover - limits imports this module when it names a problem
     from .limits import Problem
 
 MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
 
-_TRAINING = {
-    "TrainingJobName": "job_name",
-    "RoleArn": "role",
-    "AlgorithmSpecification.TrainingImage": "image_uri",
-    "AlgorithmSpecification.TrainingInputMode": "input_mode",
-    "AlgorithmSpecification.MetricDefinitions": "metric_definitions",
-    "AlgorithmSpecification.EnableSageMakerMetricsTimeSeries": "enable_sagemaker_metrics",
-    "AlgorithmSpecification.ContainerEntrypoint": "container_entry_point",
-    "AlgorithmSpecification.ContainerArguments": "container_arguments",
-    "AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAccessMode": "training_repository_access_mode",
-    "AlgorithmSpecification.TrainingImageConfig.TrainingRepositoryAuthConfig": (
-        "training_repository_credentials_provider_arn"
-    ),
-    "HyperParameters": "hyperparameters",
-    "Environment": "environment",
-    "Tags": "tags",
-    "InputDataConfig": "inputs",
-    "OutputDataConfig.S3OutputPath": "output_path",
-    "OutputDataConfig.KmsKeyId": "output_kms_key",
-    "ResourceConfig.InstanceType": "instance_type",
-    "ResourceConfig.InstanceCount": "instance_count",
-    "ResourceConfig.VolumeSizeInGB": "volume_size",
-    "ResourceConfig.VolumeKmsKeyId": "volume_kms_key",
-    "ResourceConfig.KeepAlivePeriodInSeconds": "keep_alive_period_in_seconds",
-    "ResourceConfig.InstanceGroups": "instance_groups",
-    "StoppingCondition.MaxRuntimeInSeconds": "max_run",
-    "StoppingCondition.MaxWaitTimeInSeconds": "max_wait",
-    "StoppingCondition.MaxPendingTimeInSeconds": "max_pending_time",
-    "VpcConfig.Subnets": "subnets",
-    "VpcConfig.SecurityGroupIds": "security_group_ids",
-    "CheckpointConfig.S3Uri": "checkpoint_s3_uri",
-    "CheckpointConfig.LocalPath": "checkpoint_local_path",
-    "RetryStrategy.MaximumRetryAttempts": "max_retry_attempts",
-    "ExperimentConfig": "experiment_config",
-    "DebugHookConfig": "debugger_hook_config",
-    "DebugRuleConfigurations": "rules",
-    "ProfilerRuleConfigurations": "rules",
-    "ProfilerConfig": "profiler_config",
-    "TensorBoardOutputConfig": "tensorboard_output_config",
-}
+#: CreateTrainingJob's paths come from the one settings table (``training_fields``); the model
+#: channel's rows name a list item, which ``_channel_name`` below handles
+_TRAINING = {setting.path: setting.keyword for setting in TRAINING_SETTINGS if "[" not in setting.path}
 _VARIANT = "ProductionVariants[]."
 NAMES: dict[str, dict[str, str]] = {
     "CreateTrainingJob": _TRAINING,

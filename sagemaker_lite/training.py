@@ -18,6 +18,7 @@ import attrs
 from . import _validation as v
 from .errors import ValidationError
 from .inputs import INPUT_MODES
+from .training_fields import read_settings, write_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig
@@ -233,47 +234,22 @@ def build_training_request(
     top-level fields; ``rule_sources`` maps local custom-rule sources to where they were uploaded.
     """
     v.check_job_name("job_name", job_name)
-    algorithm: dict[str, Any] = {"TrainingImage": config.image_uri, "TrainingInputMode": config.input_mode}
-    if config.metric_definitions:
-        algorithm["MetricDefinitions"] = [dict(m) for m in config.metric_definitions]
-    if config.enable_sagemaker_metrics is not None:
-        algorithm["EnableSageMakerMetricsTimeSeries"] = config.enable_sagemaker_metrics
-    if config.container_entry_point:
-        algorithm["ContainerEntrypoint"] = list(config.container_entry_point)
-    if config.container_arguments:
-        algorithm["ContainerArguments"] = list(config.container_arguments)
-    if config.training_repository_access_mode:
-        image_config: dict[str, Any] = {"TrainingRepositoryAccessMode": config.training_repository_access_mode}
-        if config.training_repository_credentials_provider_arn:
-            image_config["TrainingRepositoryAuthConfig"] = {
-                "TrainingRepositoryCredentialsProviderArn": config.training_repository_credentials_provider_arn
-            }
-        algorithm["TrainingImageConfig"] = image_config
-
-    output: dict[str, Any] = {"S3OutputPath": output_path}
-    if config.output_kms_key:
-        output["KmsKeyId"] = config.output_kms_key
-    if config.disable_output_compression:
-        output["CompressionType"] = "NONE"
-
-    resources: dict[str, Any] = {}
+    # the skeleton fixes the top-level order; every simple setting comes from the one table
+    request: dict[str, Any] = {
+        "TrainingJobName": job_name,
+        "AlgorithmSpecification": {},
+        "RoleArn": role_arn or config.role,
+        "OutputDataConfig": {"S3OutputPath": output_path},
+        "ResourceConfig": {},
+        "StoppingCondition": {},
+    }
+    # --- the BY_HAND rows of training_fields (each: why it is not 1:1) ---------------------------
+    # instance_groups or instance_count/instance_type, never both
     if config.instance_groups:
-        resources["InstanceGroups"] = [group.to_request() for group in config.instance_groups]
+        request["ResourceConfig"]["InstanceGroups"] = [group.to_request() for group in config.instance_groups]
     else:
-        resources["InstanceCount"] = config.instance_count
-        resources["InstanceType"] = config.instance_type
-    resources["VolumeSizeInGB"] = config.volume_size
-    if config.volume_kms_key:
-        resources["VolumeKmsKeyId"] = config.volume_kms_key
-    if config.keep_alive_period_in_seconds is not None:
-        resources["KeepAlivePeriodInSeconds"] = config.keep_alive_period_in_seconds
-
-    stopping: dict[str, Any] = {"MaxRuntimeInSeconds": config.max_run}
-    if config.max_wait is not None:
-        stopping["MaxWaitTimeInSeconds"] = config.max_wait
-    if config.max_pending_time is not None:
-        stopping["MaxPendingTimeInSeconds"] = config.max_pending_time
-
+        request["ResourceConfig"].update(InstanceCount=config.instance_count, InstanceType=config.instance_type)
+    # model_uri becomes a channel of its own, after the user's; the SDK's own channels (code) follow
     all_channels = [dict(channel) for channel in channels]
     if config.model_uri:
         all_channels.append(
@@ -290,40 +266,20 @@ def build_training_request(
                 "InputMode": "File",
             }
         )
-
     all_channels.extend(dict(channel) for channel in extra_channels)
     _check_unique_channels(all_channels, len(channels), config)
-    request: dict[str, Any] = {
-        "TrainingJobName": job_name,
-        "AlgorithmSpecification": algorithm,
-        "RoleArn": role_arn or config.role,
-        "OutputDataConfig": output,
-        "ResourceConfig": resources,
-        "StoppingCondition": stopping,
-    }
     if all_channels:
         request["InputDataConfig"] = all_channels
+    # encoded by the estimator (generic and script-mode encodings differ)
     if hyperparameters:
         request["HyperParameters"] = dict(hyperparameters)
-    if config.subnets is not None and config.security_group_ids is not None:
-        request["VpcConfig"] = {"Subnets": list(config.subnets), "SecurityGroupIds": list(config.security_group_ids)}
-    if config.tags:
-        request["Tags"] = [dict(tag) for tag in config.tags]
-    if config.enable_network_isolation:
-        request["EnableNetworkIsolation"] = True
-    if config.encrypt_inter_container_traffic:
-        request["EnableInterContainerTrafficEncryption"] = True
-    if config.use_spot_instances:
-        request["EnableManagedSpotTraining"] = True
+    # the local path only means something with an S3 URI to sync with
     if config.checkpoint_s3_uri:
         checkpoint: dict[str, Any] = {"S3Uri": config.checkpoint_s3_uri}
         if config.checkpoint_local_path:
             checkpoint["LocalPath"] = config.checkpoint_local_path
         request["CheckpointConfig"] = checkpoint
-    if config.environment:
-        request["Environment"] = dict(config.environment)
-    if config.max_retry_attempts is not None:
-        request["RetryStrategy"] = {"MaximumRetryAttempts": config.max_retry_attempts}
+    write_settings(config, request)
     if region is not None:
         request.update(
             debugger_fields(
@@ -382,44 +338,16 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
     """
     from .debugger.attach import config_kwargs_from_description as debugger_kwargs_from_description
 
-    algorithm = description.get("AlgorithmSpecification", {})
+    defaults = {field.name: field.default for field in attrs.fields(TrainingConfig)}
     resources = description.get("ResourceConfig", {})
-    stopping = description.get("StoppingCondition", {})
-    output = description.get("OutputDataConfig", {})
     kwargs: dict[str, Any] = {
-        "image_uri": algorithm.get("TrainingImage"),
+        **read_settings(description, defaults),
         "role": description.get("RoleArn"),
-        "input_mode": algorithm.get("TrainingInputMode", "File"),
-        "output_path": output.get("S3OutputPath"),
-        "output_kms_key": output.get("KmsKeyId") or None,
-        "disable_output_compression": output.get("CompressionType") == "NONE",
-        "volume_size": resources.get("VolumeSizeInGB", DEFAULT_VOLUME_SIZE),
-        "volume_kms_key": resources.get("VolumeKmsKeyId") or None,
-        "keep_alive_period_in_seconds": resources.get("KeepAlivePeriodInSeconds"),
-        "max_run": stopping.get("MaxRuntimeInSeconds", DEFAULT_MAX_RUN),
-        "max_wait": stopping.get("MaxWaitTimeInSeconds"),
-        "max_pending_time": stopping.get("MaxPendingTimeInSeconds"),
+        "output_path": description.get("OutputDataConfig", {}).get("S3OutputPath"),
         "hyperparameters": dict(description.get("HyperParameters") or {}),
-        "metric_definitions": [
-            {"Name": m["Name"], "Regex": m["Regex"]} for m in algorithm.get("MetricDefinitions") or []
-        ]
-        or None,
-        "enable_sagemaker_metrics": algorithm.get("EnableSageMakerMetricsTimeSeries"),
-        "container_entry_point": algorithm.get("ContainerEntrypoint") or None,
-        "container_arguments": algorithm.get("ContainerArguments") or None,
-        "enable_network_isolation": bool(description.get("EnableNetworkIsolation", False)),
-        "encrypt_inter_container_traffic": description.get("EnableInterContainerTrafficEncryption") or None,
-        "use_spot_instances": bool(description.get("EnableManagedSpotTraining", False)),
-        "environment": dict(description["Environment"]) if description.get("Environment") else None,
-        "max_retry_attempts": (description.get("RetryStrategy") or {}).get("MaximumRetryAttempts"),
         "model_channel_name": model_channel_name,
         **debugger_kwargs_from_description(description),
     }
-    image_config = algorithm.get("TrainingImageConfig")
-    if image_config:
-        kwargs["training_repository_access_mode"] = image_config.get("TrainingRepositoryAccessMode")
-        auth = image_config.get("TrainingRepositoryAuthConfig") or {}
-        kwargs["training_repository_credentials_provider_arn"] = auth.get("TrainingRepositoryCredentialsProviderArn")
     if resources.get("InstanceGroups"):
         kwargs["instance_groups"] = [
             InstanceGroup(g["InstanceGroupName"], g["InstanceType"], g["InstanceCount"])
@@ -428,10 +356,6 @@ def config_kwargs_from_description(description: Mapping[str, Any], model_channel
     else:
         kwargs["instance_count"] = resources.get("InstanceCount")
         kwargs["instance_type"] = resources.get("InstanceType")
-    vpc = description.get("VpcConfig")
-    if vpc:
-        kwargs["subnets"] = list(vpc.get("Subnets", []))
-        kwargs["security_group_ids"] = list(vpc.get("SecurityGroupIds", []))
     checkpoint = description.get("CheckpointConfig")
     if checkpoint:
         kwargs["checkpoint_s3_uri"] = checkpoint.get("S3Uri")

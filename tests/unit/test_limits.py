@@ -112,7 +112,7 @@ def test_the_official_sdks_requests_all_fit() -> None:
         ),
         ({"AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "Stream"}}, "input_mode", "one of"),
         ({"StoppingCondition": {"MaxRuntimeInSeconds": "60"}}, "max_run", "an integer"),
-        ({"EnableNetworkIsolation": "yes"}, "CreateTrainingJob.EnableNetworkIsolation", "True or False"),
+        ({"EnableNetworkIsolation": "yes"}, "enable_network_isolation", "True or False"),
         ({"Unknown": 1}, "CreateTrainingJob.Unknown", "a field of CreateTrainingJobRequest"),
     ],
 )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from support.fault_proxy import FaultPlan, FaultProxy
 from support.moto_server import MotoHandle
 
-from .proxy import FaultPlan, FaultProxy
 from .slow import skip_unless_slow_enabled
 
 

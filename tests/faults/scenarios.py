@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from support.fault_proxy import FaultProxy
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -25,8 +26,6 @@ from sagemaker_lite._retry import PollingPolicy
 from sagemaker_lite.code import pack_source
 from sagemaker_lite.retries import RetryPolicy
 from sagemaker_lite.tensorflow import TensorFlow, TensorFlowModel
-
-from .proxy import FaultProxy
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 LOG_GROUP = "/aws/sagemaker/TrainingJobs"

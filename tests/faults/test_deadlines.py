@@ -18,6 +18,7 @@ import attrs
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
+from support.fault_proxy import FaultPlan, FaultProxy
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -26,7 +27,6 @@ from sagemaker_lite.estimator import Estimator
 from sagemaker_lite.model import Model
 from sagemaker_lite.predictor import Predictor
 
-from .proxy import FaultPlan, FaultProxy
 from .scenarios import FAST_POLLING, ROLE
 
 IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"

@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fault_proxy import FaultPlan, FaultProxy
 from support.moto_server import MotoHandle
 
-from .proxy import FaultPlan, FaultProxy
 from .scenarios import (
     check_training_outcome,
     hosting_state,

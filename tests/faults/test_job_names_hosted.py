@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fault_proxy import FaultProxy
 from support.moto_server import MotoHandle
 
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.tensorflow import TensorFlow
 
-from .proxy import FaultProxy
 from .scenarios import DEFAULT_BUCKET, ROLE, make_sources, proxied_session, source_digest
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -20,27 +21,28 @@ BUCKET = "code-bucket"
 
 
 class Meter:
-    """Sums the body bytes of every PutObject / UploadPart request and records operation names."""
+    """Sums the body bytes of every PutObject / UploadPart request sent; records the calls (a ``PassThrough``)."""
 
     def __init__(self, session: Session) -> None:
         self.bytes = 0
-        self.operations: list[str] = []
+        self.recorder = PassThrough()
+        self.recorder.install(session.s3_client)
         events = session.s3_client.meta.events
         events.register("before-send.s3.PutObject", self._count)
         events.register("before-send.s3.UploadPart", self._count)
-        events.register("before-call.s3", self._operation)
+
+    @property
+    def operations(self) -> list[str]:
+        return [c.operation for c in self.recorder.calls]
 
     def _count(self, request: Any, **_: Any) -> None:
         headers = request.headers
         length = headers.get("X-Amz-Decoded-Content-Length") or headers.get("Content-Length") or 0
         self.bytes += int(length)
 
-    def _operation(self, model: Any, **_: Any) -> None:
-        self.operations.append(model.name)
-
     def reset(self) -> None:
         self.bytes = 0
-        self.operations.clear()
+        self.recorder.clear_calls()
 
 
 @pytest.fixture

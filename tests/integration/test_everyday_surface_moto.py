@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 import sagemaker_lite
@@ -121,8 +122,8 @@ def test_s3_uploader_and_downloader(moto: MotoHandle, tmp_path: Path) -> None:
 
 def test_s3_helpers_refuse_bad_uris_before_any_call(moto: MotoHandle) -> None:
     session = session_for(moto)
-    calls: list[str] = []
-    session.boto_session.events.register("before-call", lambda model, **_: calls.append(model.name))
+    recorder = PassThrough()
+    recorder.install(session.boto_session)
     for call in (
         lambda: S3Uploader.upload("x", "https://bucket/key", sagemaker_session=session),
         lambda: S3Uploader.upload_string_as_file_body(b"bytes", "s3://b/k", sagemaker_session=session),  # type: ignore[arg-type]
@@ -132,7 +133,7 @@ def test_s3_helpers_refuse_bad_uris_before_any_call(moto: MotoHandle) -> None:
     ):
         with pytest.raises(ValidationError):
             call()
-    assert calls == []
+    assert recorder.calls == []
 
 
 def test_upload_progress_is_shown_for_a_200_mb_upload_and_absent_when_off(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -28,11 +29,9 @@ IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 NO_SLEEP = PollingPolicy(initial=0.0, maximum=0.0, jitter=0.0, sleep=lambda _: None)
 
 
-def recording_session(moto: MotoHandle) -> tuple[Session, list[str]]:
-    boto = moto.boto_session()
-    calls: list[str] = []
-    boto.events.register("before-call", lambda model, **_: calls.append(model.name))
-    return Session(boto_session=boto, endpoint_url=moto.url, polling=NO_SLEEP), calls
+def recording_session(moto: MotoHandle) -> tuple[Session, PassThrough]:
+    boto, recorder = moto.recorded_boto_session()
+    return Session(boto_session=boto, endpoint_url=moto.url, polling=NO_SLEEP), recorder
 
 
 def hosting_state(moto: MotoHandle) -> dict[str, list[str]]:
@@ -45,14 +44,19 @@ def hosting_state(moto: MotoHandle) -> dict[str, list[str]]:
 
 
 def test_fit_deploy_predict_delete(moto: MotoHandle, capsys: Any) -> None:
-    session, calls = recording_session(moto)
+    session, recorder = recording_session(moto)
     est = Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session, base_job_name="xgb")
     est.fit("s3://in-bucket/train", job_name="xgb-hosting")
-    calls.clear()
+    recorder.clear_calls()
 
     predictor = est.deploy(1, "ml.m5.xlarge", serializer=CSVSerializer(), deserializer=CSVDeserializer())
 
-    assert calls == ["CreateModel", "CreateEndpointConfig", "CreateEndpoint", "DescribeEndpoint"]
+    assert [c.operation for c in recorder.calls] == [
+        "CreateModel",
+        "CreateEndpointConfig",
+        "CreateEndpoint",
+        "DescribeEndpoint",
+    ]
     state = hosting_state(moto)
     name = predictor.endpoint_name
     assert name.startswith("xgb-") and state == {"models": [name], "configs": [name], "endpoints": [name]}
@@ -63,10 +67,14 @@ def test_fit_deploy_predict_delete(moto: MotoHandle, capsys: Any) -> None:
     moto.queue_invoke_endpoint_results([{"Body": "0.5\n0.7", "ContentType": "text/csv"}])
     assert predictor.predict([[1.0, 2.0], [3.0, 4.0]]) == [["0.5"], ["0.7"]]
 
-    calls.clear()
+    recorder.clear_calls()
     predictor.delete_endpoint()
     predictor.delete_model()  # after the endpoint config is gone: still works
-    assert calls == ["DeleteEndpoint", "DeleteEndpointConfig", "DeleteModel"]  # names known from deploy
+    assert [c.operation for c in recorder.calls] == [
+        "DeleteEndpoint",
+        "DeleteEndpointConfig",
+        "DeleteModel",
+    ]  # names known from deploy
     assert hosting_state(moto) == {"models": [], "configs": [], "endpoints": []}
 
 
@@ -98,7 +106,7 @@ def test_tensorflow_model_from_existing_model_data(moto: MotoHandle, tmp_path: P
     s3 = moto.client("s3")
     s3.create_bucket(Bucket="in-bucket", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     s3.put_object(Bucket="in-bucket", Key="model.tar.gz", Body=b"not read when there is no inference code")
-    session, calls = recording_session(moto)
+    session, recorder = recording_session(moto)
 
     model = TensorFlowModel(
         model_data="s3://in-bucket/model.tar.gz", role=ROLE, framework_version="2.18", sagemaker_session=session
@@ -106,7 +114,12 @@ def test_tensorflow_model_from_existing_model_data(moto: MotoHandle, tmp_path: P
     predictor = model.deploy(initial_instance_count=1, instance_type="ml.g4dn.xlarge")
 
     assert isinstance(predictor, TensorFlowPredictor)
-    assert calls == ["CreateModel", "CreateEndpointConfig", "CreateEndpoint", "DescribeEndpoint"]
+    assert [c.operation for c in recorder.calls] == [
+        "CreateModel",
+        "CreateEndpointConfig",
+        "CreateEndpoint",
+        "DescribeEndpoint",
+    ]
     described = moto.client("sagemaker").describe_model(ModelName=model.name)["PrimaryContainer"]
     assert described["Image"] == "763104351884.dkr.ecr.us-west-2.amazonaws.com/tensorflow-inference:2.18-gpu"
     assert described["ModelDataUrl"] == "s3://in-bucket/model.tar.gz"
@@ -128,7 +141,7 @@ def test_tensorflow_model_with_inference_code_is_repacked_and_uploaded(moto: Mot
     serve.mkdir()
     (serve / "inference.py").write_text("def input_handler(data, context):\n    return data\n")
     (serve / "requirements.txt").write_text("numpy\n")
-    session, calls = recording_session(moto)
+    session, recorder = recording_session(moto)
 
     model = TensorFlowModel(
         model_data="s3://in-bucket/model.tar.gz",
@@ -154,4 +167,5 @@ def test_tensorflow_model_with_inference_code_is_repacked_and_uploaded(moto: Mot
         "code/inference.py": (serve / "inference.py").read_bytes(),
         "code/requirements.txt": b"numpy\n",
     }
+    calls = [c.operation for c in recorder.calls]
     assert "GetObject" in calls and calls.index("GetObject") < calls.index("CreateModel")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session, get_execution_role
@@ -19,12 +20,12 @@ def make_session(moto: MotoHandle, region: str = "us-west-2", **kwargs: object) 
 @pytest.mark.parametrize("region", ["us-west-2", "us-east-1", "eu-west-1"])
 def test_default_bucket_is_created_once_with_the_right_location(moto: MotoHandle, region: str) -> None:
     session = make_session(moto, region)
-    calls: list[str] = []
-    session.boto_session.events.register("before-call", lambda model, **_: calls.append(model.name))
+    recorder = PassThrough()
+    recorder.install(session.boto_session)
     name = session.default_bucket()
     assert name == f"sagemaker-{region}-123456789012"
     assert session.default_bucket() == name  # cached: no further calls
-    assert calls == ["GetCallerIdentity", "CreateBucket"]
+    assert recorder.operations() == ["sts.GetCallerIdentity", "s3.CreateBucket"]
     location = moto.client("s3", region_name=region).get_bucket_location(Bucket=name)["LocationConstraint"]
     assert location == (None if region == "us-east-1" else region)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -26,10 +27,10 @@ def source(tmp_path: Path) -> Path:
 
 def session_counting_uploads(moto: MotoHandle) -> tuple[Session, dict[str, Any]]:
     boto = moto.boto_session()
-    stats: dict[str, Any] = {"bytes": 0, "calls": []}
+    recorder = PassThrough()
+    stats: dict[str, Any] = {"bytes": 0, "calls": recorder}
 
     def count(params: dict[str, Any], model: Any, **_: Any) -> None:
-        stats["calls"].append((model.name, dict(params)))
         if model.name in ("PutObject", "UploadPart"):
             body = params.get("Body")
             if hasattr(body, "seek") and hasattr(body, "tell"):
@@ -40,8 +41,8 @@ def session_counting_uploads(moto: MotoHandle) -> tuple[Session, dict[str, Any]]
             elif isinstance(body, (bytes, bytearray)):
                 stats["bytes"] += len(body)
 
+    recorder.install(boto)
     boto.events.register("before-parameter-build.s3", count)
-    boto.events.register("before-parameter-build.sagemaker", count)
     return Session(boto_session=boto, endpoint_url=moto.url), stats
 
 
@@ -72,7 +73,7 @@ def test_refit_with_unchanged_code_uploads_zero_bytes(moto: MotoHandle, source: 
     one = s3.get_object(Bucket=bucket, Key="tf-first/source/sourcedir.tar.gz")["Body"].read()
     two = s3.get_object(Bucket=bucket, Key="tf-second/source/sourcedir.tar.gz")["Body"].read()
     assert one == two  # the second job's request points at a valid, identical archive
-    creates = [p for name, p in stats["calls"] if name == "CreateTrainingJob"]
+    creates = stats["calls"].params_of("CreateTrainingJob")
     assert (
         creates[1]["HyperParameters"]["sagemaker_submit_directory"]
         == '"s3://sagemaker-us-west-2-123456789012/tf-second/source/sourcedir.tar.gz"'
@@ -107,7 +108,7 @@ def test_attach_round_trip(moto: MotoHandle, source: Path) -> None:
     before = stats["bytes"]
     attached.fit(attached.attached_inputs, wait=False, job_name="tf-attach")
     assert stats["bytes"] == before  # the attached estimator points at the uploaded archive
-    first, again = (p for name, p in stats["calls"] if name == "CreateTrainingJob")
+    first, again = stats["calls"].params_of("CreateTrainingJob")
     for request in (first, again):  # moto replaces MetricDefinitions and drops Environment (see contract tests)
         request["AlgorithmSpecification"].pop("MetricDefinitions", None)
     assert again == first

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session, TrainingInput
@@ -16,11 +17,9 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
-def recording_session(moto: MotoHandle) -> tuple[Session, list[tuple[str, dict[str, Any]]]]:
-    boto = moto.boto_session()
-    calls: list[tuple[str, dict[str, Any]]] = []
-    boto.events.register("before-parameter-build", lambda params, model, **_: calls.append((model.name, dict(params))))
-    return Session(boto_session=boto, endpoint_url=moto.url), calls
+def recording_session(moto: MotoHandle) -> tuple[Session, PassThrough]:
+    boto, recorder = moto.recorded_boto_session()
+    return Session(boto_session=boto, endpoint_url=moto.url), recorder
 
 
 def write_job_logs(moto: MotoHandle, job: str, hosts: dict[str, list[str]]) -> None:
@@ -67,14 +66,14 @@ def test_fit_wait_logs_then_attach_round_trip(moto: MotoHandle, capsys: Any) -> 
     assert "[algo-1] [0] train-rmse:10.1" in out and "[algo-2] [0] worker ready" in out
     assert out.count("train-rmse:5.2") == 1
     assert est.model_data == "s3://sagemaker-us-west-2-123456789012/xgb-roundtrip/output/model.tar.gz"
-    original = next(params for name, params in calls if name == "CreateTrainingJob")
+    original = calls.params_of("CreateTrainingJob")[0]
 
     attached_session, attached_calls = recording_session(moto)
     attached = Estimator.attach("xgb-roundtrip", sagemaker_session=attached_session)
     assert attached.model_data == est.model_data
     assert attached.instance_count == 2 and attached.tags == [{"Key": "team", "Value": "ml"}]
     attached.fit(attached.attached_inputs, wait=False, job_name="xgb-roundtrip")
-    again = next(params for name, params in attached_calls if name == "CreateTrainingJob")
+    again = attached_calls.params_of("CreateTrainingJob")[0]
     # moto 5.2.1 replaces MetricDefinitions with its own and does not echo Environment (pinned in
     # test_moto_server_contract); the strict round trip runs on the scripted double (test_attach.py)
     for request in (again, original):
@@ -86,7 +85,7 @@ def test_fit_wait_logs_then_attach_round_trip(moto: MotoHandle, capsys: Any) -> 
 def test_first_fit_api_calls(moto: MotoHandle) -> None:
     session, calls = recording_session(moto)
     Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session).fit("s3://in-bucket/train", logs=False)
-    names = [name for name, _ in calls]
+    names = [c.operation for c in calls.calls]
     assert names == ["GetCallerIdentity", "CreateBucket", "CreateTrainingJob", "DescribeTrainingJob"]
 
 

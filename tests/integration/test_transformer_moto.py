@@ -19,11 +19,7 @@ IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
 def test_estimator_transformer_transform_attach_round_trip(moto: MotoHandle, capsys: Any) -> None:
-    boto = moto.boto_session()
-    calls: list[tuple[str, dict[str, Any]]] = []
-    boto.events.register(
-        "before-parameter-build.sagemaker", lambda params, model, **_: calls.append((model.name, dict(params)))
-    )
+    boto, calls = moto.recorded_boto_session()
     session = Session(boto_session=boto, endpoint_url=moto.url)
     est = Estimator(IMAGE, ROLE, 1, "ml.m5.large", sagemaker_session=session, output_path="s3://out-bucket/xgb")
     est.fit({"train": "s3://in-bucket/train"}, job_name="xgb-for-batch", logs=False)
@@ -46,8 +42,8 @@ def test_estimator_transformer_transform_attach_round_trip(moto: MotoHandle, cap
         job_name="batch-1",
     )
     assert "Transform job batch-1: Completed" in capsys.readouterr().out
-    first = next(p for name, p in calls if name == "CreateTransformJob")
-    model = next(p for name, p in calls if name == "CreateModel")
+    first = calls.params_of("CreateTransformJob")[0]
+    model = calls.params_of("CreateModel")[0]
     assert model["PrimaryContainer"]["ModelDataUrl"] == "s3://out-bucket/xgb/xgb-for-batch/output/model.tar.gz"
     assert first["ModelName"] == model["ModelName"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from support.aws_double import PassThrough
 from support.moto_server import MotoHandle
 
 from sagemaker_lite import Session
@@ -29,17 +30,13 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
-def recording_session(moto: MotoHandle) -> tuple[Session, list[tuple[str, dict[str, Any]]]]:
-    boto = moto.boto_session()
-    calls: list[tuple[str, dict[str, Any]]] = []
-    boto.events.register(
-        "before-parameter-build.sagemaker", lambda params, model, **_: calls.append((model.name, dict(params)))
-    )
-    return Session(boto_session=boto, endpoint_url=moto.url), calls
+def recording_session(moto: MotoHandle) -> tuple[Session, PassThrough]:
+    boto, recorder = moto.recorded_boto_session()
+    return Session(boto_session=boto, endpoint_url=moto.url), recorder
 
 
-def created(calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    return [params for name, params in calls if name == "CreateHyperParameterTuningJob"]
+def created(calls: PassThrough) -> list[dict[str, Any]]:
+    return calls.params_of("CreateHyperParameterTuningJob")
 
 
 def xgboost(session: Session) -> Estimator:

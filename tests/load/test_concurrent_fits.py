@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults.proxy import FaultPlan, FaultProxy, max_in_window, mean_rate
 from faults.scenarios import ROLE, list_training_jobs, log_lines, make_sources, seed_logs
+from support.fault_proxy import FaultPlan, FaultProxy, max_in_window, mean_rate
 from support.moto_server import MotoHandle
 from support.scripted import ScriptedAWS
 

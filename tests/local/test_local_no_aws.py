@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from support.aws_double import RefusingAWS
 
 pytest.importorskip("tensorflow")
 
@@ -44,11 +45,10 @@ def refuse(event_name: str, **_: Any) -> None:
     raise AssertionError(f"AWS call attempted: {event_name}")
 
 
-def failing_boto_session() -> boto3.Session:
-    """Every operation of every client fails before anything is sent."""
+def failing_boto_session(refuser: RefusingAWS) -> boto3.Session:
+    """Every operation of every client is recorded by ``refuser`` and fails before anything is sent."""
     session = boto3.Session(region_name="us-west-2", aws_access_key_id="testing", aws_secret_access_key="testing")
-    session.events.register("before-call", refuse)
-    return session
+    return refuser.install(session)
 
 
 def test_fit_deploy_predict_delete_with_every_aws_request_failing(tmp_path: Path) -> None:
@@ -57,7 +57,8 @@ def test_fit_deploy_predict_delete_with_every_aws_request_failing(tmp_path: Path
     (source / "train.py").write_text(textwrap.dedent(TRAIN))
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "x.csv").write_text("1\n")
-    session = LocalSession(boto_session=failing_boto_session(), root=tmp_path / "root", stop_timeout=2.0)
+    refuser = RefusingAWS()
+    session = LocalSession(boto_session=failing_boto_session(refuser), root=tmp_path / "root", stop_timeout=2.0)
     estimator = TensorFlow(
         entry_point="train.py",
         source_dir=str(source),
@@ -77,6 +78,7 @@ def test_fit_deploy_predict_delete_with_every_aws_request_failing(tmp_path: Path
         predictor.delete_endpoint()
         predictor.delete_model()
     assert session.sagemaker_client.list_endpoints()["Endpoints"] == []
+    assert refuser.calls == []  # not one AWS call attempted, not even one swallowed by the SDK
 
 
 def test_a_generic_model_deploys_locally_without_iam(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,11 +19,12 @@ the client never knows), chosen by what the test needs:
 ``layer="call"``  (``RecordingAWS``, the hosting fake, the offline refuser) ``before-parameter-build``
                   records the call, botocore validates the parameters against the service
                   model, then ``before-call`` short-circuits with the handler's parsed response.
-                  Fast, any protocol (S3, STS, runtime), no retries (nothing is sent).
+                  Fast, any protocol (S3, STS, runtime), no retries (nothing is sent); the
+                  handler's dict IS the parsed response (types as the handler wrote them).
 ``layer="wire"``  (the scripted SageMaker and Logs doubles, ``support.scripted``) ``before-send``:
                   botocore also serializes and signs the request, parses the JSON-protocol
-                  response and runs its real retry logic, so throttling and lost responses
-                  behave as on the wire.
+                  response (timestamps become datetimes) and runs its real retry logic, so
+                  throttling and lost responses behave as on the wire. JSON protocol only.
 
 The other two doubles meet the same interface where they can: ``PassThrough`` records (same
 ``Call`` list) the calls a boto3 session sends to the real moto server without answering them,

@@ -79,6 +79,8 @@ from typing import IO, Any
 
 import boto3
 
+from .aws_double import PassThrough
+
 DEFAULT_ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS: Mapping[str, str] = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -334,6 +336,11 @@ class MotoHandle:
     def boto_session(self) -> boto3.Session:
         """A session with fake keys and our region (the fixture also points AWS_ENDPOINT_URL at moto)."""
         return boto3.Session(region_name=self.region, **FAKE_CREDENTIALS)
+
+    def recorded_boto_session(self) -> tuple[boto3.Session, PassThrough]:
+        """A session as ``boto_session()`` whose calls are recorded (``recorder.calls``, support.aws_double)."""
+        recorder = PassThrough(region=self.region)
+        return recorder.install(self.boto_session()), recorder
 
     def client(self, service: str, **kwargs: Any) -> Any:
         """A boto3 client for ``service`` with ``endpoint_url`` set to the server."""

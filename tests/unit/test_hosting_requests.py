@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from support.aws_double import PassThrough
 from support.offline import ROLE, fake_boto_session
 
 from sagemaker_lite import Session
@@ -265,12 +266,8 @@ def test_update_endpoint_copies_the_config_with_new_instances(stub: Any) -> None
         {"Tags": [{"Key": "team", "Value": "ml"}, {"Key": "aws:internal", "Value": "x"}]},
         {"ResourceArn": f"{ARN}:endpoint-config/ep-1"},
     )
-    captured: dict[str, Any] = {}
-
-    def remember(params: dict[str, Any], **_: Any) -> None:
-        captured.update(params)
-
-    session.sagemaker_client.meta.events.register("before-parameter-build.sagemaker.CreateEndpointConfig", remember)
+    recorder = PassThrough()  # records what the Stubber matched with ANY
+    recorder.install(session.sagemaker_client)
     new_variant = {
         "VariantName": "AllTraffic",
         "ModelName": "m-1",
@@ -298,7 +295,7 @@ def test_update_endpoint_copies_the_config_with_new_instances(stub: Any) -> None
 
     predictor.update_endpoint(initial_instance_count=3, instance_type="ml.c5.xlarge")
 
-    new_name = captured["EndpointConfigName"]
+    new_name = recorder.params_of("CreateEndpointConfig")[0]["EndpointConfigName"]
     assert new_name.startswith("ep-1-") and new_name != "ep-1"
     assert predictor._endpoint_config_name == new_name and predictor._model_names == ["m-1"]
 

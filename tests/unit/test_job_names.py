@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support.aws_double import PassThrough
 from support.offline import ROLE
 from support.scripted import ScriptedAWS
 from support.waiting import make_estimator, make_session
@@ -57,8 +58,8 @@ def test_a_framework_refit_under_a_used_name_is_refused_before_its_code_is_stage
     scripted.sagemaker.script_job("tf-fold", [("InProgress", "Training")])
     session = make_session(scripted)
     (tmp_path / "train.py").write_text("print('hi')\n")
-    uploads: list[str] = []
-    session.s3_client.meta.events.register("before-call.s3", lambda model, **_: uploads.append(model.name))
+    uploads = PassThrough()  # records the S3 client's calls; the scripted doubles answer SageMaker and Logs
+    uploads.install(session.s3_client)
     created_request(scripted, make_session(scripted), "s3://in-bucket/old", "tf-fold")  # the old job
     tf = TensorFlow(
         entry_point="train.py",
@@ -75,7 +76,7 @@ def test_a_framework_refit_under_a_used_name_is_refused_before_its_code_is_stage
         tf.fit("s3://in-bucket/train", job_name="tf-fold", wait=False)
     assert info.value.parameter == "job_name" and "already exists (InProgress)" in str(info.value)
     assert "Estimator.attach('tf-fold')" in str(info.value)
-    assert uploads == []  # nothing staged over the old job's sourcedir.tar.gz
+    assert uploads.calls == []  # nothing staged over the old job's sourcedir.tar.gz
 
 
 def test_a_duplicate_after_refused_attempts_only_is_never_adopted(scripted: ScriptedAWS, fast_retries: Any) -> None:

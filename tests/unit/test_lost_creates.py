@@ -2,20 +2,19 @@
 
 Processing and transform jobs raised ``ResourceInUse`` after a create whose answer was lost (the
 job existed, created by us); tuning jobs adopted any job of that name with the same config, also
-when no attempt of ours could have created it. A real botocore client with a ``before-send``
-handler plays SageMaker: the first create acts and its answer is lost (connection closed), every
-later create of that name is refused as a duplicate, and the describe echoes what was created.
+when no attempt of ours could have created it. A real botocore client with a scripted double
+(``support.scripted.ScriptedService``, wire layer) plays SageMaker: the first create acts and its
+answer is lost (connection closed), every later create of that name is refused as a duplicate,
+and the describe echoes what was created.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ClientError, ConnectionClosedError
-from support.scripted.transport import json_response
+from botocore.exceptions import ClientError
+from support.scripted import ScriptedService, ServiceError
 
 from sagemaker_lite import Session
 from sagemaker_lite.jobs import create_or_adopt
@@ -70,41 +69,43 @@ REQUESTS: dict[str, dict[str, Any]] = {
 }
 
 
-class OneNameService:
+class OneNameService(ScriptedService):
     """SageMaker for one create/describe pair; ``lose_first``: the first create acts, its answer is lost."""
 
-    def __init__(self, kind: str, *, lose_first: bool, existing: dict[str, Any] | None = None) -> None:
-        self.create_op, self.describe_op, self.name_field = KINDS[kind]
-        self.lose_first = lose_first
-        self.created: dict[str, Any] | None = existing
-        self.creates = 0
+    service_name = "sagemaker"
 
-    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
-        target = dict(request.headers).get("X-Amz-Target", b"")
-        operation = (target.decode() if isinstance(target, bytes) else str(target)).rpartition(".")[2]
-        body = json.loads(request.body or b"{}")
-        if operation == self.create_op:
-            self.creates += 1
-            if self.created is not None:
-                message = (
-                    "Job names must be unique within an AWS account and region, and a job with this name "
-                    f"already exists ({body[self.name_field]})"
-                )
-                return json_response(request.url, 400, {"__type": "ResourceInUse", "message": message})
-            self.created = body
-            if self.lose_first:
-                raise ConnectionClosedError(endpoint_url=request.url)
-            return json_response(request.url, 200, {})
-        if operation == self.describe_op and self.created is not None:
-            return json_response(request.url, 200, {**self.created, "CreationTime": 0})
-        return json_response(
-            request.url, 400, {"__type": "ValidationException", "message": "Requested resource not found."}
-        )
+    def __init__(self, kind: str, *, lose_first: bool, existing: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.create_op, self.describe_op, self.name_field = KINDS[kind]
+        self.created: dict[str, Any] | None = existing
+        if lose_first:
+            self.lose_response(self.create_op)
+        self.on(self.create_op, self._create)
+        self.on(self.describe_op, self._describe)
+
+    @property
+    def creates(self) -> int:
+        return self.count(self.create_op)
+
+    def _create(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.created is not None:
+            raise ServiceError(
+                "ResourceInUse",
+                "Job names must be unique within an AWS account and region, and a job with this name "
+                f"already exists ({params[self.name_field]})",
+            )
+        self.created = params
+        return {}
+
+    def _describe(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.created is None:
+            raise ServiceError("ValidationException", "Requested resource not found.")
+        return {**self.created, "CreationTime": 0}
 
 
 def session_with(service: OneNameService) -> Session:
     session = Session(region_name="us-west-2")
-    session.sagemaker_client.meta.events.register("before-send.sagemaker", service)
+    service.install(session.sagemaker_client)
     return session
 
 

@@ -36,6 +36,11 @@ creates that reached moto: exactly one per fit is the proof that no job was dupl
 ``rate_limits`` (e.g. ``{"DescribeLogStreams": 5}``) throttles an operation beyond N accepted
 requests in any 1 s window, as AWS does; such throttles are counted in ``rate_limited``.
 
+Like every AWS double of the suite (support.aws_double), the proxy keeps ONE recording of what
+reached it: ``proxy.calls``, a list of ``Call(service, operation, params, timestamp)`` (params for
+the JSON-protocol services, ``{}`` otherwise), with the shared queries (``count``, ``calls_to``,
+``params_of``, ``operations``); ``proxy.records`` adds what was done with each request.
+
 Everything stays on 127.0.0.1; handler threads are daemons; ``stop()`` (or the hard
 ``deadline``, in seconds) closes the listener and every open client connection.
 """
@@ -58,6 +63,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
+
+from .aws_double import Call, CallLog
 
 ACCOUNT = "123456789012"
 FAULT_KINDS = ("throttle", "server_error", "reset", "lost", "slow", "hang")
@@ -241,7 +248,7 @@ def server_error_response(protocol: str, service: str, rng: random.Random) -> tu
     return error_response(protocol, service, code, "We encountered an internal error. Please try again.", 500)
 
 
-class FaultProxy:
+class FaultProxy(CallLog):
     """See the module docstring. ``FaultProxy(upstream_url, plan).start()`` / ``.stop()``, or ``with``."""
 
     def __init__(self, upstream: str, plan: FaultPlan = NO_FAULTS, *, deadline: float = 600.0) -> None:
@@ -253,6 +260,7 @@ class FaultProxy:
         self.plan = plan
         self.deadline = deadline
         self.records: list[Record] = []
+        self.calls: list[Call] = []  # the shared recording (support.aws_double.CallLog)
         self.forwarded: Counter[str] = Counter()
         self.forwarded_creates: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
@@ -373,7 +381,11 @@ class FaultProxy:
 
     def _record(self, request: _Request, action: str, status: int) -> None:
         with self._lock:
-            self.records.append(Record(time.monotonic(), request.service, request.operation, action, status))
+            now = time.monotonic()
+            self.records.append(Record(now, request.service, request.operation, action, status))
+            runtime = request.protocol == "rest-json" and request.service == "sagemaker"  # signed as sagemaker
+            service = "sagemaker-runtime" if runtime else request.service
+            self.calls.append(Call(service, request.operation, request.params, now))
             if action in FAULT_KINDS:
                 self.faults[action] += 1
             elif action == "duplicate":

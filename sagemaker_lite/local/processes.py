@@ -40,7 +40,7 @@ REAPER = Path(__file__).with_name("reaper.py")
 
 
 #: the most an exiting interpreter waits for its jobs after the hosts' grace period: each job
-#: bounds its own wait (``job.DELIVERY_TIMEOUT`` for a stopped job's model and checkpoints)
+#: bounds its own wait (``lifecycle.DELIVERY_TIMEOUT`` for a stopped job's outputs)
 SHUTDOWN_TIMEOUT = 130.0
 
 

@@ -83,8 +83,9 @@ def jobs_dir(root: Path) -> Path:
     return root / "jobs"
 
 
-def training_job_arn(region: str, name: str) -> str:
-    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:training-job/{name.lower()}"
+def local_arn(region: str, resource: str, name: str) -> str:
+    """The ARN of a local resource (``resource``: "training-job", "endpoint", ...) in the local account."""
+    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:{resource}/{name.lower()}"
 
 
 def client_error(code: str, message: str, operation: str, status: int = 400) -> Exception:

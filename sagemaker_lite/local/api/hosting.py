@@ -29,12 +29,8 @@ from typing import Any
 from ...errors import LocalModeError
 from ..account import LocalAccount
 from ..serving.endpoint import LocalEndpoint, now
-from ..store import LOCAL_ACCOUNT, client_error, private_dir
+from ..store import client_error, local_arn, private_dir
 from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
-
-
-def _arn(region: str, kind: str, name: str) -> str:
-    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:{kind}/{name.lower()}"
 
 
 def _not_found(kind: str, arn: str, operation: str) -> Exception:
@@ -109,7 +105,7 @@ class LocalHostingMixin:
         name = request["ModelName"]
         if not request.get("PrimaryContainer") and not request.get("Containers"):
             raise client_error("ValidationException", "PrimaryContainer or Containers is required.", "CreateModel")
-        arn = _arn(self.region_name, "model", name)
+        arn = local_arn(self.region_name, "model", name)
         _check_servable(name, request)
         with self.account.lock:
             if name in self.account.models:
@@ -130,7 +126,7 @@ class LocalHostingMixin:
         with self.account.lock:
             found = self.account.models.get(params["ModelName"])
         if found is None:
-            raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DescribeModel")
+            raise _not_found("model", local_arn(self.region_name, "model", params["ModelName"]), "DescribeModel")
         return {**copy.deepcopy(found), "ResponseMetadata": metadata()}
 
     def delete_model(self, **params: Any) -> dict[str, Any]:
@@ -138,7 +134,7 @@ class LocalHostingMixin:
         with self.account.lock:
             found = self.account.models.pop(params["ModelName"], None)
         if found is None:
-            raise _not_found("model", _arn(self.region_name, "model", params["ModelName"]), "DeleteModel")
+            raise _not_found("model", local_arn(self.region_name, "model", params["ModelName"]), "DeleteModel")
         self.account.tags.pop(found["ModelArn"], None)
         return {"ResponseMetadata": metadata()}
 
@@ -153,14 +149,14 @@ class LocalHostingMixin:
     def create_endpoint_config(self, **request: Any) -> dict[str, Any]:
         validate_parameters("CreateEndpointConfig", request)
         name = request["EndpointConfigName"]
-        arn = _arn(self.region_name, "endpoint-config", name)
+        arn = local_arn(self.region_name, "endpoint-config", name)
         with self.account.lock:
             if name in self.account.configs:
                 raise _exists("endpoint configuration", arn, "CreateEndpointConfig")
             for variant in request["ProductionVariants"]:
                 model = variant.get("ModelName")
                 if model not in self.account.models:
-                    raise _not_found("model", _arn(self.region_name, "model", str(model)), "CreateEndpointConfig")
+                    raise _not_found("model", local_arn(self.region_name, "model", str(model)), "CreateEndpointConfig")
             names = [v["VariantName"] for v in request["ProductionVariants"]]
             if len(set(names)) != len(names):
                 raise client_error("ValidationException", "Variant names must be unique.", "CreateEndpointConfig")
@@ -176,7 +172,7 @@ class LocalHostingMixin:
         with self.account.lock:
             found = self.account.configs.get(name)
         if found is None:
-            arn = _arn(self.region_name, "endpoint-config", name)
+            arn = local_arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DescribeEndpointConfig")
         return {**copy.deepcopy(found), "ResponseMetadata": metadata()}
 
@@ -186,7 +182,7 @@ class LocalHostingMixin:
         with self.account.lock:
             found = self.account.configs.pop(name, None)
         if found is None:
-            arn = _arn(self.region_name, "endpoint-config", name)
+            arn = local_arn(self.region_name, "endpoint-config", name)
             raise _not_found("endpoint configuration", arn, "DeleteEndpointConfig")
         self.account.tags.pop(found["EndpointConfigArn"], None)
         return {"ResponseMetadata": metadata()}
@@ -209,7 +205,7 @@ class LocalHostingMixin:
             name = variant["ModelName"]
             model = self.account.models.get(name)
             if model is None:
-                raise _not_found("model", _arn(self.region_name, "model", name), operation)
+                raise _not_found("model", local_arn(self.region_name, "model", name), operation)
             _check_servable(name, model)
             containers[name] = _container(model)
         return containers
@@ -217,13 +213,13 @@ class LocalHostingMixin:
     def create_endpoint(self, **request: Any) -> dict[str, Any]:
         validate_parameters("CreateEndpoint", request)
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
-        arn = _arn(self.region_name, "endpoint", name)
+        arn = local_arn(self.region_name, "endpoint", name)
         with self.account.lock:
             if name in self.account.endpoints:
                 raise _exists("endpoint", arn, "CreateEndpoint")
             config = self.account.configs.get(config_name)
             if config is None:
-                config_arn = _arn(self.region_name, "endpoint-config", config_name)
+                config_arn = local_arn(self.region_name, "endpoint-config", config_name)
                 raise _not_found("endpoint configuration", config_arn, "CreateEndpoint")
             containers = self._containers(config, "CreateEndpoint")
             endpoint = LocalEndpoint(
@@ -243,7 +239,7 @@ class LocalHostingMixin:
         with self.account.lock:
             endpoint = self.account.endpoints.get(name)
         if endpoint is None:
-            raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), operation)
+            raise _not_found("endpoint", local_arn(self.region_name, "endpoint", name), operation)
         return endpoint
 
     def describe_endpoint(self, **params: Any) -> dict[str, Any]:
@@ -262,7 +258,7 @@ class LocalHostingMixin:
         with self.account.lock:
             config = self.account.configs.get(config_name)
             if config is None:
-                config_arn = _arn(self.region_name, "endpoint-config", config_name)
+                config_arn = local_arn(self.region_name, "endpoint-config", config_name)
                 raise _not_found("endpoint configuration", config_arn, "UpdateEndpoint")
             containers = self._containers(config, "UpdateEndpoint")
         endpoint.update(config_name, copy.deepcopy(config), containers)
@@ -275,7 +271,7 @@ class LocalHostingMixin:
         with self.account.lock:
             endpoint = self.account.endpoints.pop(name, None)
         if endpoint is None:
-            raise _not_found("endpoint", _arn(self.region_name, "endpoint", name), "DeleteEndpoint")
+            raise _not_found("endpoint", local_arn(self.region_name, "endpoint", name), "DeleteEndpoint")
         self.account.tags.pop(endpoint.arn, None)
         endpoint.delete()
         return {"ResponseMetadata": metadata()}

@@ -50,14 +50,13 @@ from .tuning import LocalTuningMixin
 from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-CHANNEL_NAME_RE = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
-ENV_KEY_RE = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,511}$")
 
 
 def _invalid(value: Any, member: str, constraint: str) -> Exception:
+    shown = str(value) if len(str(value)) <= 200 else f"{str(value)[:200]}..."
     return client_error(
         "ValidationException",
-        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}",
+        f"1 validation error detected: Value '{shown}' at '{member}' failed to satisfy constraint: {constraint}",
         "CreateTrainingJob",
     )
 
@@ -68,29 +67,29 @@ def _check_uri(value: str, member: str) -> None:
 
 
 def validate_create(request: dict[str, Any]) -> None:
-    """What CreateTrainingJob refuses: botocore's checks, then the service's own (see module doc)."""
+    """What CreateTrainingJob refuses: botocore's checks, then the service's own (see module doc).
+
+    The service's limits (name pattern, hyperparameter and environment sizes and patterns,
+    channel names, ...) are the ones ``limits.problems`` reads from botocore's service model,
+    as every request the SDK builds is checked; here they come back as the service's
+    ``ValidationException``, naming the request path, the value and what is accepted.
+    """
+    from ...limits import problems
+
     validate_parameters("CreateTrainingJob", {"RoleArn": PLACEHOLDER_ROLE, **request})
-    name = request["TrainingJobName"]
-    if not JOB_NAME_RE.match(name):
-        pattern = f"Member must satisfy regular expression pattern: {JOB_NAME_RE.pattern}"
-        raise _invalid(name, "trainingJobName", pattern)
-    _check_uri(request["OutputDataConfig"]["S3OutputPath"], "outputDataConfig.s3OutputPath")
-    hyperparameters = request.get("HyperParameters") or {}
-    if len(hyperparameters) > 100:
-        raise _invalid(len(hyperparameters), "hyperParameters", "Map must have at most 100 entries")
-    for key, value in hyperparameters.items():
-        if len(key) > 256 or len(value) > 2500:
-            raise _invalid(key, "hyperParameters", "keys have at most 256 characters and values at most 2500")
-    environment = request.get("Environment") or {}
-    for key, value in environment.items():
-        if not ENV_KEY_RE.match(key) or len(value) > 512:
-            raise _invalid(key, "environment", "keys match [a-zA-Z_][a-zA-Z0-9_]* and values have at most 512 chars")
-    seen: set[str] = set()
+    _check_uri(request["OutputDataConfig"]["S3OutputPath"], "OutputDataConfig.S3OutputPath")
     for index, channel in enumerate(request.get("InputDataConfig") or []):
+        s3 = (channel.get("DataSource") or {}).get("S3DataSource")
+        if s3 is not None:
+            _check_uri(s3["S3Uri"], f"InputDataConfig[{index}].DataSource.S3DataSource.S3Uri")
+    checkpoint = request.get("CheckpointConfig") or {}
+    if checkpoint.get("S3Uri"):
+        _check_uri(checkpoint["S3Uri"], "CheckpointConfig.S3Uri")
+    for problem in problems("CreateTrainingJob", request, local=True)[:1]:
+        raise _invalid(problem.value, problem.request_path, f"Member must be {problem.allowed}")
+    seen: set[str] = set()
+    for channel in request.get("InputDataConfig") or []:
         channel_name = channel["ChannelName"]
-        member = f"inputDataConfig.{index + 1}.member"
-        if not CHANNEL_NAME_RE.match(channel_name):
-            raise _invalid(channel_name, f"{member}.channelName", "Member must match [A-Za-z0-9\\.\\-_]+")
         if channel_name in seen:
             raise client_error(
                 "ValidationException", f"Channel names must be unique: {channel_name!r}", "CreateTrainingJob"
@@ -105,10 +104,6 @@ def validate_create(request: dict[str, Any]) -> None:
         s3 = source["S3DataSource"]
         if s3.get("S3DataType") == "AugmentedManifestFile":
             raise LocalModeError(f"channel {channel_name!r}: local mode does not read AugmentedManifestFile inputs")
-        _check_uri(s3["S3Uri"], f"{member}.dataSource.s3DataSource.s3Uri")
-    checkpoint = request.get("CheckpointConfig") or {}
-    if checkpoint.get("S3Uri"):
-        _check_uri(checkpoint["S3Uri"], "checkpointConfig.s3Uri")
     for argument, value in contract.container_path_problems(request):
         raise ValidationError(
             argument,

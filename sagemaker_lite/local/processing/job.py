@@ -17,28 +17,28 @@ job's environment, never in yours). With the per-host container (namespaces, see
 hard-coded ``/opt/ml/processing/...`` paths run unchanged; where namespaces are not
 available, ``/opt/ml`` in the entrypoint and arguments is rewritten to the host directory
 (scripts that hard-code the paths then fail, and the log says so).
+
+The record, the thread, stop, finalize and the exit hook are the shared local job lifecycle
+(``lifecycle.LocalJob``).
 """
 
 from __future__ import annotations
 
 import copy
-import logging
 import os
 import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..processes import HostProcess, registry
-from ..store import LOCAL_ACCOUNT, private_dir, write_record
+from ..lifecycle import LOGGER, TERMINAL, LocalJob, utc_now
+from ..processes import HostProcess
+from ..store import local_arn, private_dir
 
-LOGGER = logging.getLogger("sagemaker_lite.local")
-TERMINAL = ("Completed", "Failed", "Stopped")
+__all__ = ["TERMINAL", "LocalProcessingJob", "processing_dir"]
 CONTAINER_BASE = "/opt/ml"
 #: request fields DescribeProcessingJob returns as they were sent
 ECHOED = (
@@ -59,21 +59,15 @@ def processing_dir(root: Path) -> Path:
     return root / "processing-jobs"
 
 
-def processing_job_arn(region: str, name: str) -> str:
-    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:processing-job/{name.lower()}"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _split_s3(uri: str) -> tuple[str, str]:
     bucket, _, key = uri[len("s3://") :].partition("/")
     return bucket, key
 
 
-class LocalProcessingJob:
+class LocalProcessingJob(LocalJob):
     """Runs one CreateProcessingJob request on this machine."""
+
+    kind = "processing"
 
     def __init__(
         self,
@@ -84,23 +78,23 @@ class LocalProcessingJob:
         s3_factory: Callable[[], Any],
         stop_timeout: float = 10.0,
     ) -> None:
-        self.request = copy.deepcopy(request)
-        self.name = str(request["ProcessingJobName"])
-        self.root = root
-        self.region = region
-        self.arn = processing_job_arn(region, self.name)
-        self.directory = processing_dir(root) / self.name
-        self._s3_factory = s3_factory
-        self.stop_timeout = stop_timeout
+        name = str(request["ProcessingJobName"])
         cluster = request["ProcessingResources"]["ClusterConfig"]
         self.hosts = [f"algo-{index}" for index in range(1, int(cluster.get("InstanceCount", 1)) + 1)]
-        self._lock = threading.RLock()
-        self._processes: list[HostProcess] = []
-        self._stop_reason: str | None = None
-        self._thread: threading.Thread | None = None
-        self._epoch = int(time.time())
+        super().__init__(
+            name=name,
+            arn=local_arn(region, "processing-job", name),
+            directory=processing_dir(root) / name,
+            hosts=self.hosts,
+            stop_timeout=stop_timeout,
+        )
+        self.request = copy.deepcopy(request)
+        self.root = root
+        self.region = region
+        self._s3_factory = s3_factory
+        self.max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
         self._sandbox: Any = None
-        now = _now()
+        now = utc_now()
         self._description: dict[str, Any] = {
             "ProcessingJobName": self.name,
             "ProcessingJobArn": self.arn,
@@ -112,20 +106,8 @@ class LocalProcessingJob:
 
     # --- record -------------------------------------------------------------------------
 
-    def log_path(self, host: str) -> Path:
-        return self.directory / "logs" / f"{host}-{self._epoch}.log"
-
-    def reserve(self) -> None:
-        """Claim the name (FileExistsError when a job of that name exists under this root)."""
-        private_dir(self.directory.parent)
-        self.directory.mkdir(mode=0o700)
-        private_dir(self.directory / "logs")
-        for host in self.hosts:
-            self.log_path(host).touch()
-        self._persist()
-
-    def _persist(self) -> None:
-        write_record(self.directory / "description.json", self._description, {"pid": os.getpid()})
+    def record(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self._description, {"pid": os.getpid()}
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
@@ -139,47 +121,23 @@ class LocalProcessingJob:
     def _update(self, **fields: Any) -> None:
         with self._lock:
             self._description.update(fields)
-            self._description["LastModifiedTime"] = _now()
+            self._description["LastModifiedTime"] = utc_now()
             self._persist()
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    def start(self) -> None:
-        registry().add_job(self)
-        self._thread = threading.Thread(target=self._run, name=f"processing-{self.name}", daemon=True)
-        self._thread.start()
+    def _stopping(self, reason: str) -> None:
+        """StopProcessingJob: Stopping now; the hosts get SIGTERM (SIGKILL after ``stop_timeout``)."""
+        self._update(ProcessingJobStatus="Stopping")
 
-    def stop(self, reason: str = "") -> None:
-        """StopProcessingJob: the hosts get SIGTERM (SIGKILL after ``stop_timeout``)."""
-        with self._lock:
-            if self.status in TERMINAL or self._stop_reason is not None:
-                return
-            self._stop_reason = reason or "Stopped by request."
-            self._update(ProcessingJobStatus="Stopping")
-            processes = list(self._processes)
-        for process in processes:
-            threading.Thread(target=process.terminate, args=(self.stop_timeout,), daemon=True).start()
+    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
+        now = utc_now()
+        self._description.update(fields, ProcessingJobStatus=status, ProcessingEndTime=now, LastModifiedTime=now)
 
-    def abort(self, reason: str, grace: float) -> None:
-        """The interpreter is exiting: stop the hosts and wait (bounded) for the outputs."""
-        with self._lock:
-            if self.status in TERMINAL:
-                return
-            self._stop_reason = reason
-            processes = list(self._processes)
-        for process in processes:
-            process.terminate(grace)
-        if self._thread is not None:
-            self._thread.join(60.0)
-
-    def wait(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
+    def run(self) -> None:
         status, reason = "Failed", ""
         try:
-            self._update(ProcessingStartTime=_now())
+            self._update(ProcessingStartTime=utc_now())
             self._stage_inputs()
             status, reason = self._run_hosts()
         except Exception as exc:  # every failure ends in a record, never a hung InProgress job
@@ -195,12 +153,11 @@ class LocalProcessingJob:
             self._sandbox.close()
         if self._stop_reason is not None and status != "Failed":
             status = "Stopped"
-        fields: dict[str, Any] = {"ProcessingJobStatus": status, "ProcessingEndTime": _now()}
+        fields: dict[str, Any] = {}
         if status == "Failed":
             fields["FailureReason"] = reason
             fields["ExitMessage"] = "\n".join(self._last_lines())[-1024:]
-        self._update(**fields)
-        registry().discard_job(self)
+        self.finalize(status, **fields)
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -319,13 +276,10 @@ class LocalProcessingJob:
         threads = [threading.Thread(target=self._host_main, args=(p, codes), daemon=True) for p in processes]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + float(
-            (self.request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400)
-        )
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.2)
-                if time.monotonic() > deadline:
+                if self.runtime_left() < 0:
                     self.stop("MaxRuntimeInSeconds reached.")
                 if codes and any(code != 0 for code in codes.values()):
                     for process in processes:  # the first failing host ends the job
@@ -343,14 +297,10 @@ class LocalProcessingJob:
         if not process.start():
             codes[process.name] = -15
             return
+        from ..training.launch import end_with_newline
+
         codes[process.name] = process.wait()
-        with open(process.log_path, "ab") as log:  # a last line without a newline is still a line
-            size = log.tell()
-        if size:
-            with open(process.log_path, "rb+") as log:
-                log.seek(-1, os.SEEK_END)
-                if log.read(1) != b"\n":
-                    log.write(b"\n")
+        end_with_newline(process.log_path)  # a last line without a newline is still a line
 
     def _last_lines(self, count: int = 20) -> list[str]:
         lines: list[str] = []

@@ -9,6 +9,9 @@
     ... or Failed (first failing host; the others are stopped), or Stopping -> Stopped
     (stop_training_job, MaxRuntimeInSeconds, or this interpreter exiting).
 
+The record, the thread, stop, finalize and the exit hook are the shared local job lifecycle
+(``lifecycle.LocalJob``); this module is what training adds to it.
+
 When the job ends, its metric definitions are applied to every host's log and the last
 value of each metric becomes ``FinalMetricDataList`` (metrics.py), as SageMaker reports it.
 Each transition is appended to SecondaryStatusTransitions and written to
@@ -19,19 +22,18 @@ the latest state.
 from __future__ import annotations
 
 import copy
-import logging
 import os
 import queue
 import sys
 import threading
-import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..processes import HostProcess, registry
-from ..store import ECHOED_FIELDS, private_dir, training_job_arn, write_record
+from ..lifecycle import LOGGER, TERMINAL, LocalJob, joined, utc_now
+from ..processes import HostProcess
+from ..store import ECHOED_FIELDS, local_arn, private_dir
 from . import contract, frameworks
 from .artifacts import JobSetupError, deliver_outputs, deliver_tree, merged_files, stage_job_code
 from .channels import ChannelSpec, Materialized, fetch_tree, materialize
@@ -44,12 +46,8 @@ from .venvs import python_for
 if TYPE_CHECKING:  # pragma: no cover
     from ..algorithms import BuiltinAlgorithm
 
-LOGGER = logging.getLogger("sagemaker_lite.local")
-TERMINAL = ("Completed", "Failed", "Stopped")
+__all__ = ["TERMINAL", "LocalTrainingJob"]
 S3Factory = Callable[[], Any]
-#: seconds an exiting interpreter waits, after the hosts' grace period, for a stopped job's
-#: model and checkpoints to reach output_path / checkpoint_s3_uri before giving up on them
-DELIVERY_TIMEOUT = 120.0
 
 
 class StopRequested(Exception):
@@ -83,12 +81,10 @@ def _unevaluated_rules(request: dict[str, Any], now: datetime) -> dict[str, Any]
     return statuses
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class LocalTrainingJob:
+class LocalTrainingJob(LocalJob):
     """A training job run on this machine (see the module docstring for its lifecycle)."""
+
+    kind = "training"
 
     def __init__(
         self,
@@ -103,36 +99,30 @@ class LocalTrainingJob:
         python: str | None = None,
         framework_versions: str = "installed",
     ) -> None:
+        name = str(request["TrainingJobName"])
+        self.hosts = contract.plan_hosts(request["ResourceConfig"])
+        super().__init__(
+            name=name,
+            arn=local_arn(region, "training-job", name),
+            directory=root / "jobs" / name,
+            hosts=[host.name for host in self.hosts],
+            stop_timeout=stop_timeout,
+        )
         self.request = copy.deepcopy(request)
-        self.name = str(request["TrainingJobName"])
-        self.arn = training_job_arn(region, self.name)
         self.region = region
         self.root = root
-        self.directory = root / "jobs" / self.name
-        self.hosts = contract.plan_hosts(request["ResourceConfig"])
-        self.epoch = int(time.time())
-        self.stop_timeout = stop_timeout
         self.docker_cli = docker_cli
         self.algorithm = algorithm
         self.python = python
         self.framework_versions = framework_versions
         self._s3_factory = s3_factory
-        self._lock = threading.RLock()
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self._stop_reason: str | None = None
-        self._stop_message = ""
-        self._grace = stop_timeout
-        self._thread: threading.Thread | None = None
-        self._persist_failed = False
         self._plans: list[HostPlan] = []
-        self._processes: list[HostProcess] = []
-        self._finalized = False
         self._network: str | None = None
         self._algorithm_environment: dict[str, str] = {}
         self._sandbox: JobSandbox | None = None
-        self._started = time.monotonic()
-        self._max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
-        now = _now()
+        self.max_runtime = float((request.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 86400))
+        now = utc_now()
         description: dict[str, Any] = {"TrainingJobName": self.name, "TrainingJobArn": self.arn}
         description.update({k: copy.deepcopy(request[k]) for k in ECHOED_FIELDS if k in request})
         if algorithm is not None and not description["AlgorithmSpecification"].get("MetricDefinitions"):
@@ -155,27 +145,8 @@ class LocalTrainingJob:
 
     # --- record -----------------------------------------------------------------------
 
-    def log_path(self, host: str) -> Path:
-        return self.directory / "logs" / f"{host}-{self.epoch}.log"
-
-    def reserve(self) -> None:
-        """Create the job directory (FileExistsError: the name is taken) and its empty log streams."""
-        private_dir(self.directory.parent)
-        self.directory.mkdir(mode=0o700)
-        (self.directory / "logs").mkdir()
-        for host in self.hosts:
-            self.log_path(host.name).touch()
-        self._persist()
-
-    def _persist(self) -> None:
-        """Write the record; a failure (disk full) is logged once, the in-memory record stays authoritative."""
-        meta = {"pid": os.getpid(), "epoch": self.epoch, "tags": self.request.get("Tags", [])}
-        try:
-            write_record(self.directory / "description.json", self._description, meta)
-        except OSError as exc:
-            if not self._persist_failed:
-                LOGGER.warning("local training job %s: its record could not be written: %s", self.name, exc)
-            self._persist_failed = True
+    def record(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self._description, {"pid": os.getpid(), "epoch": self.epoch, "tags": self.request.get("Tags", [])}
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
@@ -190,7 +161,12 @@ class LocalTrainingJob:
         with self._lock:
             if self._finalized:
                 return
-            now = _now()
+            self._append_transition(status, message, job_status, fields)
+            self._persist()
+
+    def _append_transition(self, status: str, message: str, job_status: str | None, fields: dict[str, Any]) -> None:
+        with self._lock:
+            now = utc_now()
             transitions = self._description["SecondaryStatusTransitions"]
             if transitions and "EndTime" not in transitions[-1]:
                 transitions[-1]["EndTime"] = now
@@ -201,104 +177,56 @@ class LocalTrainingJob:
             self._description.update(SecondaryStatus=status, LastModifiedTime=now, **fields)
             if job_status:
                 self._description["TrainingJobStatus"] = job_status
-            self._persist()
 
     # --- control ----------------------------------------------------------------------
-
-    def start(self) -> None:
-        registry().add_job(self)
-        self._thread = threading.Thread(target=self._run, name=f"sagemaker-lite-job-{self.name}", daemon=True)
-        self._thread.start()
 
     def stop(self, reason: str = "") -> None:
         """StopTrainingJob: Stopping now, Stopped once every host has exited and the outputs are saved.
 
         ``reason`` (local only) ends the final status message: "Training job stopped: <reason>".
         """
-        with self._lock:
-            if self._stop_reason is None and not self._finalized:
-                self._stop_reason = "user"
-                self._stop_message = reason
-                self._transition("Stopping", _joined("Stopping the training job", reason), job_status="Stopping")
+        super().stop(reason)
+
+    def _stopping(self, reason: str) -> None:
+        self._transition("Stopping", joined("Stopping the training job", reason), job_status="Stopping")
+
+    def _wake(self) -> None:
         self._events.put(("stop", None))
 
-    def abort(self, reason: str, grace: float) -> None:
-        """The interpreter is exiting: stop the job exactly as ``stop()`` does, and wait for it.
-
-        The hosts get ``grace`` seconds between SIGTERM and SIGKILL (at most ``stop_timeout``);
-        the model and checkpoints are then delivered like any stopped job's, for at most
-        ``DELIVERY_TIMEOUT`` more seconds. Only a job that cannot finish in that time is
-        recorded Stopped without its ModelArtifacts (the message says so).
-        """
+    def _abandon(self, reason: str) -> None:
+        """The model and checkpoints could not be saved before the interpreter exits (the message says so)."""
         with self._lock:
-            if self._finalized:
-                return
-            self._grace = min(grace, self.stop_timeout)
-            thread = self._thread
-        self.stop(reason)
-        for process in list(self._processes):  # a stop already under way: shorten its grace
-            threading.Thread(target=process.terminate, args=(self._grace,), daemon=True).start()
-        if thread is not None:
-            sys.stderr.write(
-                f"sagemaker_lite: stopping local training job {self.name} ({reason}); saving its model and "
-                f"checkpoints (up to {self._grace + DELIVERY_TIMEOUT:.0f} s)\n"
-            )
-            thread.join(self._grace + DELIVERY_TIMEOUT)
-        with self._lock:
-            if self._finalized:
-                return
             plans = list(self._plans)
         for plan in plans:
             for pipe in plan.pipes:
                 pipe.close(timeout=0.2)
-        self._finalize(
+        self.finalize(
             "Stopped",
-            _joined("Training job stopped", f"{reason}; its model and checkpoints were not saved in time"),
+            joined("Training job stopped", f"{reason}; its model and checkpoints were not saved in time"),
         )
 
     def _check_stop(self) -> None:
-        if self._stop_reason is None and time.monotonic() - self._started > self._max_runtime:
+        if self._stop_reason is None and self.runtime_left() < 0:
             self._stop_reason = "max_runtime"
         if self._stop_reason is not None:
             raise StopRequested
 
-    def _finalize(self, status: str, message: str, **fields: Any) -> None:
-        with self._lock:
-            if self._finalized:
-                return
-            end = _now()
-            start = self._description.get("TrainingStartTime") or self._description["CreationTime"]
-            seconds = max(0, int((end - start).total_seconds()))
-            secondary = "MaxRuntimeExceeded" if self._stop_reason == "max_runtime" else status
-            self._transition(
-                secondary,
-                message,
-                job_status=status,
-                TrainingEndTime=end,
-                TrainingTimeInSeconds=seconds,
-                BillableTimeInSeconds=0,
-                **fields,
-            )
-            self._finalized = True
-        registry().discard_job(self)
+    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
+        end = utc_now()
+        start = self._description.get("TrainingStartTime") or self._description["CreationTime"]
+        seconds = max(0, int((end - start).total_seconds()))
+        secondary = "MaxRuntimeExceeded" if self._stop_reason == "max_runtime" else status
+        message = message or f"Training job {status.lower()}"
+        fields.update(TrainingEndTime=end, TrainingTimeInSeconds=seconds, BillableTimeInSeconds=0)
+        self._append_transition(secondary, message, status, fields)
 
     # --- the supervisor thread ------------------------------------------------------
 
-    def _run(self) -> None:
-        """The supervisor thread: whatever happens, the job ends with a final status and reason."""
-        try:
-            self._run_job()
-        except BaseException as exc:
-            LOGGER.warning("local training job %s could not be finished: %r", self.name, exc)
-            LOGGER.debug("local training job %s", self.name, exc_info=True)
-            reason = f"InternalServerError: local mode could not finish the job: {exc!r}"[:1024]
-            self._finalize("Failed", "Training job failed", FailureReason=reason)
-
-    def _run_job(self) -> None:
+    def run(self) -> None:
         status, reason = "Failed", ""
         try:
             self._check_stop()
-            self._transition("Downloading", "Downloading input data", TrainingStartTime=_now())
+            self._transition("Downloading", "Downloading input data", TrainingStartTime=utc_now())
             self._prepare()
             self._check_stop()
             python = self._install_requirements()
@@ -354,8 +282,8 @@ class LocalTrainingJob:
         if self._stop_reason == "max_runtime":
             message = "Training job runtime exceeded MaxRuntimeInSeconds provided"
         elif status == "Stopped":
-            message = _joined(message, self._stop_message)
-        self._finalize(status, message, **fields)
+            message = joined(message, self._stop_message)
+        self.finalize(status, message, **fields)
 
     def _begin_sandbox(self) -> str | None:
         """Start the job's namespaces (script mode only; ready later), or say why they cannot be used."""
@@ -488,10 +416,6 @@ class LocalTrainingJob:
         end_with_newline(process.log_path)
         self._events.put(("exit", (process, code)))
 
-    def _terminate(self, processes: list[HostProcess]) -> None:
-        for process in processes:
-            threading.Thread(target=process.terminate, args=(self._grace,), daemon=True).start()
-
     def _supervise(self, python: str) -> tuple[str, str]:
         gpus = count_gpus([h.instance_type for h in self.hosts])
         if self.algorithm is not None:
@@ -525,7 +449,7 @@ class LocalTrainingJob:
         failure: tuple[HostProcess, int] | None = None
         stopping = False
         while remaining:
-            left = self._max_runtime - (time.monotonic() - self._started)
+            left = self.runtime_left()
             if left <= 0 and not stopping:
                 self._stop_reason = self._stop_reason or "max_runtime"
                 stopping = True
@@ -567,7 +491,7 @@ class LocalTrainingJob:
             return []
         try:
             lines = {host.name: _read_lines(self.log_path(host.name)) for host in self.hosts}
-            return final_metrics(definitions, lines, _now())
+            return final_metrics(definitions, lines, utc_now())
         except Exception as exc:  # a metric is never worth failing a finished job for
             LOGGER.warning("local training job %s: reading metrics failed: %s", self.name, exc)
             return []
@@ -600,7 +524,3 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _joined(message: str, reason: str) -> str:
-    return f"{message}: {reason}" if reason else message

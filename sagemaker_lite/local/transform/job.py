@@ -4,7 +4,9 @@ As on SageMaker, the model's server is started (the same ``VariantServer`` a loc
 runs, so TensorFlow Serving, the inference-toolkit handlers and the built-in XGBoost
 runtime all serve batch jobs) and every mini-batch is POSTed to its ``/invocations``, at
 most ``MaxConcurrentTransforms`` at once; records.py cuts, filters, joins and assembles.
-Inputs and outputs are ``file://`` or ``s3://``.
+Inputs and outputs are ``file://`` or ``s3://``. The thread, stop, finalize and the exit hook
+are the shared local job lifecycle (``lifecycle.LocalJob``); a transform job's record lives in
+memory only, as before.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..store import LOCAL_ACCOUNT, private_dir
+from ..lifecycle import LocalJob, utc_now
+from ..store import local_arn, private_dir
 from . import records
 
 LOGGER = logging.getLogger("sagemaker_lite")
@@ -28,37 +31,42 @@ STARTUP_SECONDS = 600.0
 REQUEST_SECONDS = 600.0
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _split_uri(uri: str) -> tuple[str, str]:
     bucket, _, key = uri[len("s3://") :].partition("/")
     return bucket, key
 
 
-class LocalTransformJob:
+class LocalTransformJob(LocalJob):
+    """One CreateTransformJob request, run on this machine (see the module docstring)."""
+
+    kind = "transform"
+    persisted = False
+
     def __init__(self, request: dict[str, Any], *, client: Any, root: Path, region: str) -> None:
+        name = str(request["TransformJobName"])
+        super().__init__(
+            name=name, arn=local_arn(region, "transform-job", name), directory=root / "transform" / name, hosts=[]
+        )
         self.request = request
         self.client = client
-        self.name = str(request["TransformJobName"])
-        self.arn = f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:transform-job/{self.name.lower()}"
-        self.directory = root / "transform" / self.name
         self.status = "InProgress"
         self.failure_reason: str | None = None
-        self.created = _now()
+        self.created = utc_now()
         self.started: datetime | None = None
         self.ended: datetime | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"sagemaker-lite-transform-{self.name}", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
+    def _stopping(self, reason: str) -> None:
         if self.status == "InProgress":
             self.status = "Stopping"
+
+    def _wake(self) -> None:
+        self._stop.set()
+
+    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
+        self.status = status
+        self.failure_reason = fields.get("FailureReason", self.failure_reason)
+        self.ended = utc_now()
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"TransformJobName": self.name, "TransformJobArn": self.arn}
@@ -88,21 +96,22 @@ class LocalTransformJob:
 
     # --- running ------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def run(self) -> None:
         server = None
+        fields: dict[str, Any] = {}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             server = self._start_server()
-            self.started = _now()
+            self.started = utc_now()
             self._transform_all(server.port)
-            self.status = "Stopped" if self._stop.is_set() else "Completed"
+            status = "Stopped" if self._stop.is_set() else "Completed"
         except Exception as exc:
-            self.failure_reason = str(exc)
-            self.status = "Stopped" if self._stop.is_set() else "Failed"
+            fields["FailureReason"] = str(exc)
+            status = "Stopped" if self._stop.is_set() else "Failed"
         finally:
             if server is not None:
                 server.stop(5.0)
-            self.ended = _now()
+        self.finalize(status, **fields)
 
     def _start_server(self) -> Any:
         from ..serving.endpoint import VariantServer

@@ -13,6 +13,10 @@ have completed, a running job is stopped when the objective value its log report
 is worse than the median of the completed jobs' final values, after it has run at least as
 long as the shortest completed job did. (SageMaker compares running averages per epoch;
 the local rule is this simpler, documented stand-in.)
+
+The record (``<root>/tuning/<name>/description.json``, with the trials' summaries), the
+thread, stop, finalize and the exit hook are the shared local job lifecycle
+(``lifecycle.LocalJob``): when Python exits, a running tuning job is stopped with its trials.
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..store import LOCAL_ACCOUNT, write_record
+from ..lifecycle import LocalJob, utc_now
+from ..store import LOCAL_ACCOUNT, local_arn
 from .search import GridSearch, Point, SearchSpace, make_strategy
 
 LOGGER = logging.getLogger("sagemaker_lite")
@@ -49,14 +54,6 @@ _COPIED = (
 )
 
 
-def tuning_job_arn(region: str, name: str) -> str:
-    return f"arn:aws:sagemaker:{region}:{LOCAL_ACCOUNT}:hyper-parameter-tuning-job/{name.lower()}"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class _Trial:
     def __init__(self, name: str, point: Point, definition: dict[str, Any]) -> None:
         self.name = name
@@ -67,15 +64,17 @@ class _Trial:
         self.description: dict[str, Any] = {}
 
 
-class LocalTuningJob:
+class LocalTuningJob(LocalJob):
     """One tuning job: its request, its trials, and the thread that runs them."""
 
+    kind = "tuning"
+
     def __init__(self, request: dict[str, Any], *, client: Any, root: Path, region: str) -> None:
+        name = str(request["HyperParameterTuningJobName"])
+        arn = local_arn(region, "hyper-parameter-tuning-job", name)
+        super().__init__(name=name, arn=arn, directory=root / "tuning" / name, hosts=[])
         self.request = request
         self.client = client
-        self.name = str(request["HyperParameterTuningJobName"])
-        self.arn = tuning_job_arn(region, self.name)
-        self.directory = root / "tuning" / self.name
         config = request["HyperParameterTuningJobConfig"]
         self.config = config
         definitions = request.get("TrainingJobDefinitions") or [request["TrainingJobDefinition"]]
@@ -101,29 +100,27 @@ class LocalTuningJob:
         self.trials: list[_Trial] = []
         self.status = "InProgress"
         self.failure_reason: str | None = None
-        self.created = _now()
+        self.created = utc_now()
         self.ended: datetime | None = None
         self._stop = threading.Event()
-        self._lock = threading.RLock()
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle --------------------------------------------------------------------
 
-    def reserve(self) -> None:
-        """Claim the name on disk (``FileExistsError`` when a tuning job of that name exists under this root)."""
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        self.directory.mkdir()
-        self._save()
+    def record(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        meta = {"summaries": [_jsonable(s) for s in self.summaries()], "tags": self.request.get("Tags") or []}
+        return self.describe(), meta
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"sagemaker-lite-tuning-{self.name}", daemon=True)
-        self._thread.start()
+    def _stopping(self, reason: str) -> None:
+        if self.status == "InProgress":
+            self.status = "Stopping"
 
-    def stop(self) -> None:
-        with self._lock:
-            if self.status == "InProgress":
-                self.status = "Stopping"
+    def _wake(self) -> None:
         self._stop.set()
+
+    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
+        self.status = status
+        self.failure_reason = fields.get("FailureReason", self.failure_reason)
+        self.ended = utc_now()
 
     def _trial_name(self, index: int, point: Point) -> str:
         digest = hashlib.sha1(repr(sorted(point.items())).encode()).hexdigest()[:8]
@@ -149,7 +146,7 @@ class LocalTuningJob:
                 request[key] = definition[key]
         return request
 
-    def _run(self) -> None:
+    def run(self) -> None:
         started = time.monotonic()
         try:
             while not self._stop.is_set():
@@ -165,25 +162,22 @@ class LocalTuningJob:
                     break
                 time.sleep(POLL_SECONDS)
             self._finish_trials()
-            with self._lock:
-                stopped = self._stop.is_set() and self.status == "Stopping"
-                done = [t for t in self.trials if t.value is not None]
-                if stopped:
-                    self.status = "Stopped"
-                elif not done:
-                    self.status = "Failed"
-                    self.failure_reason = "No training job completed with a value for the objective metric " + str(
-                        self.objective["MetricName"]
-                    )
-                else:
-                    self.status = "Completed"
         except Exception as exc:  # the record must reach a final status whatever happened
             LOGGER.warning("local tuning job %s failed: %r", self.name, exc)
-            with self._lock:
-                self.status = "Failed"
-                self.failure_reason = f"InternalServerError: {exc}"
-        self.ended = _now()
-        self._save()
+            self.finalize("Failed", FailureReason=f"InternalServerError: {exc}")
+            return
+        with self._lock:
+            stopped = self._stop.is_set() and self.status == "Stopping"
+            done = [t for t in self.trials if t.value is not None]
+        if stopped:
+            self.finalize("Stopped")
+        elif not done:
+            metric = self.objective["MetricName"]
+            self.finalize(
+                "Failed", FailureReason=f"No training job completed with a value for the objective metric {metric}"
+            )
+        else:
+            self.finalize("Completed")
 
     def _launch_next(self, running: list[_Trial]) -> bool:
         observed = [(t.point, t.value) for t in self.trials if t.value is not None]
@@ -201,7 +195,7 @@ class LocalTuningJob:
         except Exception as exc:
             trial.status = "Failed"
             trial.description = {"FailureReason": str(exc)}
-        self._save()
+        self._persist()
         return True
 
     def _poll_trials(self) -> None:
@@ -218,7 +212,7 @@ class LocalTuningJob:
             elif self.config.get("TrainingJobEarlyStoppingType") == "Auto":
                 self._maybe_stop_early(trial)
         if changed:
-            self._save()
+            self._persist()
 
     def _objective_of(self, description: dict[str, Any]) -> float | None:
         if description.get("TrainingJobStatus") != "Completed":
@@ -312,7 +306,7 @@ class LocalTuningJob:
         description["CreationTime"] = self.created
         if self.ended is not None:
             description["HyperParameterTuningEndTime"] = self.ended
-        description["LastModifiedTime"] = self.ended or _now()
+        description["LastModifiedTime"] = self.ended or utc_now()
         counters = {"Completed": 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0, "Stopped": 0}
         objective_counters = {"Succeeded": 0, "Pending": 0, "Failed": 0}
         for trial in trials:
@@ -338,19 +332,9 @@ class LocalTuningJob:
         with self._lock:
             return [self.summary(t) for t in self.trials]
 
-    def _save(self) -> None:
-        try:
-            write_record(
-                self.directory / "description.json",
-                self.describe(),
-                {"summaries": [_jsonable(s) for s in self.summaries()], "tags": self.request.get("Tags") or []},
-            )
-        except OSError as exc:  # pragma: no cover - a full disk must not kill the supervisor
-            LOGGER.warning("local tuning job %s: its record could not be written: %s", self.name, exc)
-
 
 def _elapsed(description: dict[str, Any]) -> float:
-    start, end = description.get("TrainingStartTime"), description.get("TrainingEndTime") or _now()
+    start, end = description.get("TrainingStartTime"), description.get("TrainingEndTime") or utc_now()
     return (end - start).total_seconds() if start else 0.0
 
 

@@ -48,6 +48,8 @@ def main() -> None:
         estimator = TensorFlow(
             entry_point="train.py",
             source_dir=str(ROOT / "examples" / "boston_tf"),
+            # locally the job gets TensorFlow 2.19 too: built once from the package index when this
+            # machine has another version (LocalSession(framework_versions="installed") keeps yours)
             framework_version="2.19",
             py_version="py312",
             instance_count=1,

@@ -221,3 +221,19 @@ def scripted(aws_env: None) -> Iterator[ScriptedAWS]:
         yield bundle
     finally:
         bundle.uninstall()
+
+
+@pytest.fixture
+def installed_framework_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt out of the framework version a local job asks for: run the installed one (one warning in the log).
+
+    Why: a local framework job (TensorFlow, PyTorch, SKLearn, XGBoost script mode) by default gets
+    the ``framework_version`` it names, built from the package index when the installed one differs.
+    The frameworks installed for the tests (TensorFlow 2.21, PyTorch 2.13, scikit-learn 1.9,
+    XGBoost 3.2) are newer than every image the registry has (TensorFlow 2.19, PyTorch 2.8,
+    SKLearn 1.4-2, XGBoost 3.0-5), so no version a test can name matches, and the default would
+    download a whole framework per version. Tests that use this are about something else; the
+    default itself is tested in tests/local/test_local_framework_versions.py with a local index.
+    Use it as ``pytestmark = pytest.mark.usefixtures("installed_framework_versions")``.
+    """
+    monkeypatch.setenv("SAGEMAKER_LITE_FRAMEWORK_VERSIONS", "installed")

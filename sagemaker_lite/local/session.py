@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._retry import PollingPolicy
-from ..errors import ValidationError
 from ..retries import RetryPolicy
 from ..session import Session, _region_from_environment
 from .store import DEFAULT_REGION, LOCAL_ACCOUNT, builtin_root, default_root
@@ -52,12 +51,20 @@ class LocalSession(Session):
       (default ``$SAGEMAKER_LITE_LOCAL_ROOT`` or ``~/.cache/sagemaker_lite/local``);
     - ``stop_timeout``: seconds between SIGTERM and SIGKILL when a job is stopped;
     - ``python``: the interpreter that runs training scripts (default: the one running ``fit()``);
-    - ``framework_versions``: ``"installed"`` (default: run with the framework version that
-      interpreter has, the log says when it differs from the estimator's ``framework_version``)
-      or ``"exact"`` (build and cache an environment with the version asked for, or fail at
-      once naming the versions the package index has for this Python).
+    - ``framework_versions``: what a framework job (TensorFlow, PyTorch, SKLearn, XGBoost,
+      HuggingFace script mode) gets when its ``framework_version`` differs from the one the
+      interpreter has. ``"exact"`` (the default) gives it the version asked for, as its image
+      would: an environment with that version is built from the package index on the first
+      ``fit()`` and cached under ``root``, or, when the index has no wheel of it for this
+      Python, ``fit()`` fails at once with ``LocalModeError`` naming the versions that would
+      work, before any job exists. ``"installed"`` runs the installed version, with a warning
+      line in the job's log naming both. Unset, ``$SAGEMAKER_LITE_FRAMEWORK_VERSIONS``
+      (``exact`` or ``installed``) decides, read at each ``fit()``. Every job's log names the
+      interpreter and the framework version that ran the script. "Differs" compares the
+      numbers the image names: ``"2.21"`` matches 2.21.x, ``"2.19"`` does not (docs/local_mode.md).
 
-    ``LocalSession(python="/opt/py310/bin/python", framework_versions="exact")``
+    ``LocalSession(python="/opt/py310/bin/python")``;
+    ``LocalSession(framework_versions="installed")  # run the installed TensorFlow whatever the estimator asks``
     """
 
     def __init__(
@@ -74,7 +81,7 @@ class LocalSession(Session):
         root: str | Path | None = None,
         stop_timeout: float = 10.0,
         python: str | None = None,
-        framework_versions: str = "installed",
+        framework_versions: str | None = None,
         polling: PollingPolicy | None = None,
         retry_mode: str = "standard",
         max_attempts: int | None = None,
@@ -118,10 +125,10 @@ class LocalSession(Session):
         self.local_mode = True
         self.disable_local_code = disable_local_code
         self.stop_timeout = stop_timeout
-        from .training.frameworks import MODES
+        if framework_versions is not None:
+            from .training.frameworks import resolve_mode
 
-        if framework_versions not in MODES:
-            raise ValidationError("framework_versions", framework_versions, " or ".join(repr(m) for m in MODES))
+            resolve_mode(framework_versions)  # a ValidationError naming the modes
         self.python = python
         self.framework_versions = framework_versions
         self._root = Path(root).expanduser().resolve() if root is not None else None

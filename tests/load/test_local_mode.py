@@ -23,7 +23,9 @@ from sagemaker_lite.inputs import TrainingInput
 
 local = pytest.importorskip("sagemaker_lite.local", reason="local mode (sagemaker_lite.local) is not importable")
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (load, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 JOBS = 8
 SCRIPT = """\

@@ -10,7 +10,9 @@ from sagemaker_lite.debugger import ProfilerRule, Rule, rule_configs
 from sagemaker_lite.local import LocalSession
 from sagemaker_lite.tensorflow import TensorFlow
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (the rules' status, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 
 def test_rules_are_described_with_an_honest_status(session: LocalSession, tmp_path: Path) -> None:

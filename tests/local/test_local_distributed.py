@@ -15,7 +15,9 @@ from local_helpers import job_logs, training_request, wait_for, write_code
 from sagemaker_lite.local import LocalSageMakerClient
 from sagemaker_lite.local.training.distribution import mwms_tf_config, plan_launch, ps_tf_config
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (torch.distributed runs the installed PyTorch; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 MWMS = """
 import tensorflow as tf

@@ -10,7 +10,9 @@ import pytest
 from sagemaker_lite.local import LocalSession
 from sagemaker_lite.tensorflow import TensorFlow
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (these scripts import no framework; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 LAST_LINES = """
 import os

@@ -1,13 +1,18 @@
-"""The framework version asked for: named in every log, built on request, or refused at once with alternatives.
+"""The framework version asked for: built by default (and named in the log), or refused at once with alternatives.
 
-The package index is a local directory (``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``) holding hand-made wheels of
-a stand-in ``tensorflow-cpu`` 2.13.0, so pip's real resolution runs without the network.
+The package index is a local directory (``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``, pip's configuration
+files ignored) holding hand-made wheels of a stand-in ``tensorflow-cpu`` 2.13.0, 2.13.1 and 2.14.0,
+so pip's real resolution (``pip index versions``, ``pip install``) runs without the network and
+without downloading a framework. The installed TensorFlow is newer than all of them.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
+import os
+import socket
 import subprocess
 import sys
 import zipfile
@@ -16,8 +21,10 @@ from pathlib import Path
 import pytest
 from local_helpers import job_logs, training_request, wait_for, write_code
 
-from sagemaker_lite.errors import ValidationError
+from sagemaker_lite.errors import LocalModeError, ValidationError
 from sagemaker_lite.local import LocalSageMakerClient, LocalSession
+from sagemaker_lite.local.training import frameworks
+from sagemaker_lite.tensorflow import TensorFlow
 
 pytestmark = pytest.mark.local
 
@@ -26,6 +33,9 @@ SCRIPT = """
 import importlib.metadata
 print("script python", sys.executable, "tensorflow-cpu", importlib.metadata.version("tensorflow-cpu"), flush=True)
 """
+INSTALLED = importlib.metadata.version("tensorflow-cpu")
+INSTALLED_MINOR = ".".join(INSTALLED.split(".")[:2])
+HF_TAG = "transformers4.28.1-gpu-py310-cu118-ubuntu20.04"
 
 
 def fake_wheel(directory: Path, distribution: str, version: str) -> Path:
@@ -49,73 +59,215 @@ def fake_wheel(directory: Path, distribution: str, version: str) -> Path:
     return wheel
 
 
+def _only_this_pip_configuration(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    for key in [k for k in os.environ if k.startswith("PIP_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no pip.conf: no machine-wide index or constraints
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.fixture
 def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The package index: stand-in tensorflow-cpu 2.13.0, 2.13.1, 2.14.0; the default mode (no opt-out)."""
     links = tmp_path / "index"
-    fake_wheel(links, "tensorflow-cpu", "2.13.0")
-    fake_wheel(links, "tensorflow-cpu", "2.13.1")
-    fake_wheel(links, "tensorflow-cpu", "2.14.0")
-    monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", str(links))
+    for version in ("2.13.0", "2.13.1", "2.14.0"):
+        fake_wheel(links, "tensorflow-cpu", version)
+    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
     return links
 
 
+def job_request(tmp_path: Path, name: str, version: str) -> dict[str, object]:
+    code = write_code(tmp_path / "code", SCRIPT)
+    return training_request(name, code, output=f"file://{tmp_path / 'out'}", image=IMAGE.format(version))
+
+
 def run(client: LocalSageMakerClient, tmp_path: Path, name: str, version: str) -> dict[str, object]:
-    request = training_request(
-        name, write_code(tmp_path / "code", SCRIPT), output=f"file://{tmp_path / 'out'}", image=IMAGE.format(version)
-    )
-    client.create_training_job(**request)
+    client.create_training_job(**job_request(tmp_path, name, version))
     return wait_for(client, name, timeout=180)
 
 
-def test_every_log_names_the_interpreter_and_the_framework_version(
-    client: LocalSageMakerClient, local_root: Path, tmp_path: Path
+def test_by_default_a_differing_version_runs_the_version_asked_for_in_a_cached_environment(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, index: Path
 ) -> None:
-    import importlib.metadata
+    description = run(client, tmp_path, "fw-default", "2.13")
+    logs = job_logs(local_root, "fw-default")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    assert "sagemaker_lite: the job asked for tensorflow 2.13: tensorflow-cpu==2.13.*" in logs
+    assert "tensorflow-cpu 2.13.1 (the job asked for tensorflow 2.13)" in logs  # the newest 2.13 the index has
+    script_line = logs.split("script python")[1].splitlines()[0]
+    assert script_line.endswith("tensorflow-cpu 2.13.1") and f"{local_root}/venvs/" in script_line
+    assert "WARNING" not in logs
+    again = run(client, tmp_path, "fw-default-again", "2.13")
+    assert again["TrainingJobStatus"] == "Completed"
+    assert "Reusing the environment" in job_logs(local_root, "fw-default-again")
 
-    installed = importlib.metadata.version("tensorflow-cpu")
-    description = run(client, tmp_path, "fw-installed", "2.13")
+
+def test_requirements_txt_and_the_version_asked_for_share_one_environment(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, index: Path
+) -> None:
+    fake_wheel(index, "helper-package", "1.0")
+    code = write_code(tmp_path / "code", SCRIPT + 'print("helper", importlib.metadata.version("helper-package"))\n')
+    (code / "requirements.txt").write_text("helper-package==1.0\n")
+    request = training_request("fw-reqs", code, output=f"file://{tmp_path / 'out'}", image=IMAGE.format("2.14"))
+    client.create_training_job(**request)
+    description = wait_for(client, "fw-reqs", timeout=180)
+    logs = job_logs(local_root, "fw-reqs")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    script = logs.split("script python")[1]
+    assert "tensorflow-cpu 2.14.0" in script and "helper 1.0" in script
+    assert logs.count("Installing requirements.txt into a cached environment") == 1
+
+
+def test_a_cached_environment_needs_no_index(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(client, tmp_path, "fw-build", "2.14")["TrainingJobStatus"] == "Completed"
+    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "gone"))
+    description = run(client, tmp_path, "fw-offline", "2.14")
+    logs = job_logs(local_root, "fw-offline")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    assert "tensorflow-cpu 2.14.0" in logs.split("script python")[1]
+
+
+def test_by_default_a_version_without_a_wheel_fails_at_once_naming_the_alternatives(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, index: Path
+) -> None:
+    request = job_request(tmp_path, "fw-missing", "2.2")
+    with pytest.raises(LocalModeError) as raised:
+        client.create_training_job(**request)
+    message = str(raised.value)
+    assert message.startswith(
+        f"framework_version='2.2': the package index has no tensorflow-cpu==2.2.* wheel for Python "
+        f"{sys.version.split()[0]} ({sys.executable}); it has tensorflow-cpu 2.13, 2.14 for it."
+    ), message
+    assert f"run the installed tensorflow-cpu {INSTALLED}: LocalSession(framework_versions='installed')" in message
+    assert not (local_root / "jobs" / "fw-missing").exists()
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(Exception, match="Requested resource not found"):
+        client.describe_training_job(TrainingJobName="fw-missing")
+
+
+def test_the_estimator_fails_at_once_and_no_job_exists(local_root: Path, tmp_path: Path, index: Path) -> None:
+    session = LocalSession(root=local_root, stop_timeout=2.0)
+    estimator = TensorFlow(
+        entry_point="train.py",
+        source_dir=str(write_code(tmp_path / "code", SCRIPT)),
+        framework_version="2.12",
+        py_version="py310",
+        role=None,
+        instance_count=1,
+        instance_type="local",
+        output_path=f"file://{tmp_path / 'out'}",
+        sagemaker_session=session,
+    )
+    with pytest.raises(LocalModeError, match=r"framework_version='2.12'.*it has tensorflow-cpu 2.13, 2.14 for it"):
+        estimator.fit(logs=False, job_name="fw-estimator")
+    assert not (local_root / "jobs").exists() or not any((local_root / "jobs").iterdir())
+
+
+def test_an_unreachable_index_fails_at_once_saying_so(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as closed:  # a port nothing listens on: connection refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    _only_this_pip_configuration(monkeypatch, PIP_INDEX_URL=f"http://127.0.0.1:{port}/simple")
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
+    request = job_request(tmp_path, "fw-offline", "2.13")
+    with pytest.raises(LocalModeError) as raised:
+        client.create_training_job(**request)
+    message = str(raised.value)
+    assert "it has no tensorflow-cpu for it" in message
+    assert "The package index query had a problem: the index could not be reached" in message
+    assert not (local_root / "jobs" / "fw-offline").exists()
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_the_opt_out_runs_the_installed_version_with_one_warning(
+    local_root: Path, tmp_path: Path, index: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "argument":
+        monkeypatch.setenv(frameworks.MODE_ENV, "exact")  # the argument wins over the environment
+        client = LocalSession(root=local_root, stop_timeout=2.0, framework_versions="installed").sagemaker_client
+    else:
+        monkeypatch.setenv(frameworks.MODE_ENV, "installed")
+        client = LocalSageMakerClient(root=local_root, stop_timeout=2.0)
+    description = run(client, tmp_path, "fw-installed", "2.2")  # no wheel either: nothing is asked of the index
     logs = job_logs(local_root, "fw-installed")
     assert description["TrainingJobStatus"] == "Completed", logs
-    assert f"sagemaker_lite: Python {sys.version.split()[0]} ({sys.executable}); tensorflow-cpu {installed} " in logs
-    assert "(the job asked for tensorflow 2.13) - a different version" in logs
-    assert f"tensorflow-cpu {installed}" in logs.split("script python")[1]
+    assert f"sagemaker_lite: Python {sys.version.split()[0]} ({sys.executable}); tensorflow-cpu {INSTALLED} " in logs
+    assert logs.count("WARNING") == 1
+    assert (
+        f"sagemaker_lite: WARNING: running tensorflow-cpu {INSTALLED}, not the tensorflow 2.2 the job asked for, "
+        "because framework_versions='installed'"
+    ) in logs
+    assert logs.split("script python")[1].splitlines()[0] == f" {sys.executable} tensorflow-cpu {INSTALLED}"
 
 
-def test_exact_runs_the_version_asked_for_in_a_cached_environment(
-    local_root: Path, tmp_path: Path, index: Path
+def test_a_matching_version_runs_the_installed_one_without_asking_the_index(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = LocalSageMakerClient(root=local_root, stop_timeout=2.0, framework_versions="exact")
-    description = run(client, tmp_path, "fw-exact", "2.13")
-    logs = job_logs(local_root, "fw-exact")
+    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"))
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
+    description = run(client, tmp_path, "fw-same", INSTALLED_MINOR)
+    logs = job_logs(local_root, "fw-same")
     assert description["TrainingJobStatus"] == "Completed", logs
-    assert "tensorflow-cpu 2.13.1 (the job asked for tensorflow 2.13)" in logs
-    assert "tensorflow-cpu 2.13.1" in logs.split("script python")[1]
-    assert f"{local_root}/venvs/" in logs.split("script python")[1]
-    again = run(client, tmp_path, "fw-exact-again", "2.13")
-    assert again["TrainingJobStatus"] == "Completed"
-    assert "Reusing the environment" in job_logs(local_root, "fw-exact-again")
+    assert f"tensorflow-cpu {INSTALLED} (the job asked for tensorflow {INSTALLED_MINOR})\n" in logs
+    assert "WARNING" not in logs
+    assert f"{sys.executable} tensorflow-cpu {INSTALLED}" in logs.split("script python")[1]
 
 
-def test_exact_fails_at_once_naming_the_versions_there_are(local_root: Path, tmp_path: Path, index: Path) -> None:
-    client = LocalSageMakerClient(root=local_root, stop_timeout=2.0, framework_versions="exact")
-    description = run(client, tmp_path, "fw-missing", "2.2")
-    assert description["TrainingJobStatus"] == "Failed"
-    reason = str(description["FailureReason"])
-    assert reason.startswith("ClientError: framework_version='2.2': tensorflow-cpu==2.2.* cannot be installed")
-    assert "the package index has tensorflow-cpu 2.13, 2.14 for it" in reason
-    assert "script python" not in job_logs(local_root, "fw-missing")
-
-
-def test_local_session_python_picks_the_interpreter(local_root: Path, tmp_path: Path) -> None:
+def test_local_session_python_picks_the_interpreter(
+    local_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
     venv = tmp_path / "other-python"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     session = LocalSession(root=local_root, stop_timeout=2.0, python=python)
-    description = run(session.sagemaker_client, tmp_path, "fw-python", "2.13")
+    description = run(session.sagemaker_client, tmp_path, "fw-python", INSTALLED_MINOR)
     logs = job_logs(local_root, "fw-python")
     assert description["TrainingJobStatus"] == "Completed", logs
     assert f"script python {python} " in logs
     assert f"sagemaker_lite: Python {sys.version.split()[0]} ({python})" in logs
-    with pytest.raises(ValidationError, match="framework_versions"):
+
+
+def test_bad_modes_are_refused_naming_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="framework_versions='newest' is not valid: expected 'exact' or"):
         LocalSession(framework_versions="newest")
+    monkeypatch.setenv(frameworks.MODE_ENV, "newest")
+    with pytest.raises(ValidationError, match="SAGEMAKER_LITE_FRAMEWORK_VERSIONS='newest' is not valid"):
+        frameworks.resolve_mode(None)
+    monkeypatch.delenv(frameworks.MODE_ENV)
+    assert frameworks.resolve_mode(None) == "exact"
+
+
+@pytest.mark.parametrize(
+    ("image_tag", "framework", "asked", "have", "same"),
+    [
+        ("tensorflow-training:2.21-cpu-py312", "tensorflow", "2.21", "2.21.0", True),
+        ("tensorflow-training:2.19-cpu-py312", "tensorflow", "2.19", "2.21.0", False),
+        ("tensorflow-training:2.13.1-cpu-py310", "tensorflow", "2.13.1", "2.13.0", False),
+        ("pytorch-training:2.13.0-cpu-py311", "torch", "2.13.0", "2.13.0+cpu", True),
+        ("pytorch-training:2.5-cpu-py311", "torch", "2.5", "2.13.0+cpu", False),
+        ("sagemaker-scikit-learn:1.2-1-cpu-py3", "scikit-learn", "1.2", "1.2.2", True),
+        ("sagemaker-scikit-learn:1.4-2-cpu-py3", "scikit-learn", "1.4", "1.9.1", False),
+        ("sagemaker-xgboost:1.7-1", "xgboost", "1.7", "1.7.6", True),
+        ("sagemaker-xgboost:3.0-5", "xgboost", "3.0", "3.2.0", False),
+        (
+            "huggingface-pytorch-training:2.0.0-transformers4.28.1-gpu-py310-cu118-ubuntu20.04",
+            "torch",
+            "2.0.0",
+            "2.0.0",
+            True,
+        ),
+    ],
+)
+def test_what_differs_means(image_tag: str, framework: str, asked: str, have: str, same: bool) -> None:
+    want = frameworks.requested(f"763104351884.dkr.ecr.us-west-2.amazonaws.com/{image_tag}")
+    assert want is not None and (want.framework, want.version) == (framework, asked)
+    assert frameworks.matches(want.version, have) is same
+    assert frameworks.requested("local-script") is None
+    assert frameworks.requested("123.dkr.ecr.us-west-2.amazonaws.com/my-own-image:2.2") is None

@@ -23,7 +23,9 @@ from support import onprem_pytorch
 
 from sagemaker_lite.local import LocalSession
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (the fit/deploy workflows, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ from sagemaker_lite.model import Model
 from sagemaker_lite.serializers import JSONSerializer
 from sagemaker_lite.tensorflow import TensorFlow
 
-pytestmark = [pytest.mark.local, pytest.mark.tensorflow]
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (no AWS request, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.tensorflow, pytest.mark.usefixtures("installed_framework_versions")]
 
 TFS_IMAGE = "763104351884.dkr.ecr.us-west-2.amazonaws.com/tensorflow-inference:2.13-cpu"
 TRAIN = """

@@ -16,7 +16,9 @@ from serving_helpers import server_pids
 from sagemaker_lite.local import LocalSession
 from sagemaker_lite.tensorflow import TensorFlow
 
-pytestmark = [pytest.mark.local, pytest.mark.tensorflow]
+# every framework_version these tests can name differs from the installed one: run the installed
+# framework (fit -> deploy with the installed TensorFlow; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.tensorflow, pytest.mark.usefixtures("installed_framework_versions")]
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -113,6 +113,10 @@ def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     workdir.mkdir()
     monkeypatch.setenv("SAGEMAKER_LITE_LOCAL_ROOT", str(tmp_path / "local-root"))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    # The notebooks name TensorFlow 2.19 and PyTorch 2.5 (the newest images), the tests' Python has
+    # 2.21 and 2.13: run the installed ones instead of downloading each (tests/conftest.py
+    # installed_framework_versions says why; a notebook user gets the version it names)
+    monkeypatch.setenv("SAGEMAKER_LITE_FRAMEWORK_VERSIONS", "installed")
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's frozen-modules note, printed at kernel start
     notebook = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
     _inject_parameters(notebook, {"REPO_ROOT": str(REPO)})

@@ -23,6 +23,7 @@ jobs, and a job another process ran is described from its ``description.json``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -40,8 +41,7 @@ from ..store import (
     read_record,
     recover_orphans,
 )
-from ..training import contract
-from ..training.frameworks import MODES
+from ..training import contract, frameworks
 from ..training.job import TERMINAL, LocalTrainingJob
 from .hosting import LocalHostingMixin
 from .processing import LocalProcessingMixin
@@ -123,7 +123,9 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
     ``LocalSession`` builds one for you. ``stop_timeout`` is how long a stopped job's
     processes get between SIGTERM and SIGKILL (SageMaker gives 120 s; locally 10 s).
     ``python`` is the interpreter that runs training scripts (default: this one);
-    ``framework_versions`` is ``"installed"`` or ``"exact"`` (training/frameworks.py).
+    ``framework_versions`` is ``"exact"`` (the default: the version the job's image names, built
+    or refused at ``create_training_job``) or ``"installed"``; None reads
+    ``$SAGEMAKER_LITE_FRAMEWORK_VERSIONS`` at each create (training/frameworks.py).
     ``account`` holds the live jobs and endpoints (default: the one of ``root`` in this interpreter).
     """
 
@@ -135,11 +137,11 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         s3_client_factory: Callable[[], Any] | None = None,
         stop_timeout: float = 10.0,
         python: str | None = None,
-        framework_versions: str = "installed",
+        framework_versions: str | None = None,
         account: LocalAccount | None = None,
     ) -> None:
-        if framework_versions not in MODES:
-            raise ValidationError("framework_versions", framework_versions, " or ".join(repr(m) for m in MODES))
+        if framework_versions is not None:
+            frameworks.resolve_mode(framework_versions)
         self.root = root or default_root()
         self.account = account or LocalAccount.of(self.root)
         self.region_name = region_name
@@ -195,6 +197,11 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
                 docker_cli = require_engine(image)
             elif algorithm.missing():
                 raise LocalModeError(str(algorithm.missing()))
+        mode = frameworks.resolve_mode(self.framework_versions)
+        if docker_cli is None and algorithm is None:  # a script-mode job: before anything exists
+            image = str(request["AlgorithmSpecification"].get("TrainingImage", ""))
+            python = self.python or sys.executable
+            frameworks.check_available(python, frameworks.requested(image), self.root / "venvs", mode)
         job = LocalTrainingJob(
             request,
             root=self.root,
@@ -204,7 +211,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
             docker_cli=docker_cli,
             algorithm=algorithm,
             python=self.python,
-            framework_versions=self.framework_versions,
+            framework_versions=mode,
         )
         try:
             self.account.training.claim(job.name, job, job.reserve)

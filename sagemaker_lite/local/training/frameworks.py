@@ -3,39 +3,63 @@
 A framework estimator names its version in the image (``.../tensorflow-training:2.13-cpu-py310``);
 on SageMaker that image *is* the version. Locally the script runs with an interpreter on
 this machine, so every job's log says which interpreter and which framework version run it,
-and what the job asked for. What happens when they differ is the session's choice
-(``LocalSession(framework_versions=...)``):
+and what the job asked for.
 
-* ``"installed"`` (default): run with the installed version, with a warning line in the log
-  naming both versions and how to get the other. Why not build by default (a departure from
-  the design's "the framework version the job asked for"): the installed framework is often
-  newer than any published image (so no ``framework_version`` can match it), and building
-  would silently download hundreds of MB on the first ``fit()`` of every notebook that names
-  an older version; the log line makes the difference visible instead;
-* ``"exact"``: build (once, then cached like a ``requirements.txt`` environment) an
-  environment layered on the interpreter with ``<package>==<version>.*`` from the package
-  index, and run the script with it; when the index has no such version for this Python,
-  the job fails at once with ``ClientError`` naming the versions it does have.
+When they differ, local mode by default gives the job the version it asked for, like the image
+would (``framework_versions="exact"``):
+
+* at ``CreateTrainingJob`` - before any job directory or process exists - it asks the package
+  index (``pip index versions``, bounded by ``INDEX_TIMEOUT``) whether a wheel of that version
+  exists for the interpreter's Python. If none does, the call fails at once with
+  ``LocalModeError`` naming the versions that would work (and any index error, e.g. no network);
+* the job then builds (once; cached like a ``requirements.txt`` environment, under
+  ``<root>/venvs``) an environment layered on the interpreter with ``<package>==<version>.*``,
+  and runs the script with it; a cached environment needs no index at all.
+
+The opt-out, ``LocalSession(framework_versions="installed")`` or the environment variable
+``SAGEMAKER_LITE_FRAMEWORK_VERSIONS=installed`` (for notebooks; the argument wins), runs the
+installed version, with one warning line in the job's log naming both versions.
+
+"Differs" compares the version's release numbers at the precision the image names them:
+framework images are published per ``major.minor`` (TensorFlow ``2.19``, SKLearn ``1.2-1``,
+XGBoost ``1.7-1`` - the ``-1`` is the container's revision, not the library's), so ``2.21``
+matches an installed 2.21.0 or 2.21.3, ``2.19`` does not match 2.21.0, and a full version
+(PyTorch ``2.0.1``, HuggingFace's ``pytorch_version``) must match all three numbers. Local
+build labels (``2.13.0+cpu``) are ignored. For HuggingFace images only the base framework
+(PyTorch or TensorFlow) is checked; the transformers version comes from the interpreter or
+the job's ``requirements.txt``.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
+import os
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import LocalModeError, ValidationError
 from .artifacts import JobSetupError
 
-MODES = ("installed", "exact")
+MODES = ("exact", "installed")
+DEFAULT_MODE = "exact"
+MODE_ENV = "SAGEMAKER_LITE_FRAMEWORK_VERSIONS"
+#: seconds the package index query may take (pip's own network timeout is a fraction of it)
+INDEX_TIMEOUT = 120.0
 #: image repository -> (framework, the pip distributions that provide it, first preferred)
 FRAMEWORK_IMAGES = {
     "tensorflow-training": ("tensorflow", ("tensorflow-cpu", "tensorflow")),
     "pytorch-training": ("torch", ("torch",)),
     "sagemaker-scikit-learn": ("scikit-learn", ("scikit-learn",)),
+    "sagemaker-xgboost": ("xgboost", ("xgboost",)),
+    "huggingface-pytorch-training": ("torch", ("torch",)),
+    "huggingface-tensorflow-training": ("tensorflow", ("tensorflow-cpu", "tensorflow")),
 }
+OPT_OUT = f"LocalSession(framework_versions='installed') or {MODE_ENV}=installed"
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,18 @@ class Requested:
     framework: str
     distributions: tuple[str, ...]
     version: str
+
+
+def resolve_mode(explicit: str | None) -> str:
+    """The mode a job runs with: the session's argument, else ``$SAGEMAKER_LITE_FRAMEWORK_VERSIONS``, else exact."""
+    if explicit is not None:
+        if explicit not in MODES:
+            raise ValidationError("framework_versions", explicit, " or ".join(repr(m) for m in MODES))
+        return explicit
+    configured = os.environ.get(MODE_ENV, "").strip()
+    if configured and configured not in MODES:
+        raise ValidationError(MODE_ENV, configured, " or ".join(repr(m) for m in MODES) + " (or unset)")
+    return configured or DEFAULT_MODE
 
 
 def requested(image: str) -> Requested | None:
@@ -58,6 +94,13 @@ def requested(image: str) -> Requested | None:
 @functools.lru_cache(maxsize=32)
 def installed(python: str, distributions: tuple[str, ...]) -> tuple[str, str] | None:
     """(distribution, version) of the first of ``distributions`` that ``python`` has, or None."""
+    if python == sys.executable:
+        for distribution in distributions:
+            try:
+                return distribution, importlib.metadata.version(distribution)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+        return None
     probe = (
         "import importlib.metadata as m,sys\n"
         "for d in sys.argv[1:]:\n"
@@ -76,9 +119,17 @@ def installed(python: str, distributions: tuple[str, ...]) -> tuple[str, str] | 
 
 
 def matches(asked: str, have: str) -> bool:
-    return have == asked or have.startswith(asked + ".")
+    """Whether ``have`` is the version ``asked`` names, at the precision it names it (module docstring)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        want, got = Version(asked).release, Version(have).release
+    except InvalidVersion:
+        return have == asked or have.startswith(asked + ".")
+    return got[: len(want)] == want
 
 
+@functools.lru_cache(maxsize=8)
 def python_version(python: str) -> str:
     if python == sys.executable:
         return sys.version.split()[0]
@@ -90,48 +141,164 @@ def python_version(python: str) -> str:
     return done.stdout.strip() or "?"
 
 
-def describe(python: str, want: Requested | None) -> tuple[str, bool]:
+def describe(python: str, want: Requested | None, mode: str) -> tuple[str, bool]:
     """(the log line naming interpreter and framework version, whether the version differs)."""
     line = f"sagemaker_lite: Python {python_version(python)} ({python})"
     if want is None:
         return line, False
     have = installed(python, want.distributions)
     if have is None:
-        return f"{line}; {want.framework} is not installed (the job asked for {want.framework} {want.version})", True
+        line = f"{line}; {want.framework} is not installed (the job asked for {want.framework} {want.version})"
+        return line, True
     differs = not matches(want.version, have[1])
     line = f"{line}; {have[0]} {have[1]} (the job asked for {want.framework} {want.version})"
-    if differs:
+    if differs and mode == "installed":
         line += (
-            f" - a different version: LocalSession(framework_versions='exact') builds an environment with "
-            f"{have[0]}=={want.version}.*, or pin it in requirements.txt"
+            f"\nsagemaker_lite: WARNING: running {have[0]} {have[1]}, not the {want.framework} {want.version} the job "
+            f"asked for, because framework_versions='installed' (from LocalSession or {MODE_ENV}); without it the "
+            f"job gets {have[0]}=={want.version}.* or fails at once naming the versions there are"
         )
     return line, differs
 
 
-def exact_environment(python: str, want: Requested, venvs_dir: Path, log_path: Path) -> str:
-    """An interpreter with ``want``'s version: a cached environment built from the package index."""
-    from .venvs import ensure_venv
-
+def _pin(python: str, want: Requested) -> tuple[str, str]:
     have = installed(python, want.distributions)
     distribution = have[0] if have else want.distributions[0]
-    pin = f"{distribution}=={want.version}.*"
-    requirements = venvs_dir / "frameworks" / f"{distribution}-{want.version}.txt"
-    requirements.parent.mkdir(parents=True, exist_ok=True)
-    requirements.write_text(pin + "\n", encoding="utf-8")
+    return distribution, f"{distribution}=={want.version}.*"
+
+
+def check_available(python: str, want: Requested | None, venvs_dir: Path, mode: str) -> None:
+    """Raise ``LocalModeError`` now when the job could not get the version it asked for.
+
+    Called before the job exists. Nothing to check when the installed version matches, the
+    mode is ``installed``, or an environment with the version is already cached.
+    """
+    if want is None or mode == "installed":
+        return
+    have = installed(python, want.distributions)
+    if have is not None and matches(want.version, have[1]):
+        return
+    from .venvs import cached_venv
+
+    distribution, pin = _pin(python, want)
+    if cached_venv((pin + "\n").encode(), venvs_dir, base=python) is not None:
+        return
+    offered, problem = index_versions(python, distribution)
+    if any(matches(want.version, version) for version in offered):
+        return
+    raise LocalModeError(unavailable_message(python, want, distribution, offered, problem))
+
+
+def unavailable_message(
+    python: str, want: Requested, distribution: str, offered: list[str], problem: str | None
+) -> str:
+    minors = sorted({".".join(v.split(".")[:2]) for v in offered}, key=_version_key)
+    have = installed(python, want.distributions)
+    message = (
+        f"framework_version={want.version!r}: the package index has no {distribution}=={want.version}.* wheel for "
+        f"Python {python_version(python)} ({python}); "
+        + (f"it has {distribution} {', '.join(minors)} for it" if minors else f"it has no {distribution} for it")
+        + ". Pick one of those framework_version values, run with a Python that version supports "
+        f"(LocalSession(python=...)), or run the installed "
+        f"{f'{have[0]} {have[1]}' if have else want.framework + ' (not installed)'}: {OPT_OUT}"
+    )
+    if problem:
+        message += f". The package index query had a problem: {problem}"
+    return message
+
+
+def index_versions(python: str, distribution: str, timeout: float = INDEX_TIMEOUT) -> tuple[list[str], str | None]:
+    """The versions of ``distribution`` with a wheel for ``python`` on pip's index, and any problem asking.
+
+    pip's own configuration applies (``PIP_INDEX_URL``, ``PIP_FIND_LINKS``, ``PIP_NO_INDEX``...);
+    the query reads index pages only, it downloads no wheel.
+    """
+    if importlib.util.find_spec("pip") is None:
+        return [], f"pip is not installed for {sys.executable}, so the index cannot be asked"
+    command = [sys.executable, "-m", "pip", "index", "versions", distribution, "--only-binary=:all:"]
+    network_timeout = str(max(1, int(timeout / 8)))
+    command += ["--disable-pip-version-check", "--no-input", "--timeout", network_timeout, "--retries", "1"]
+    if python != sys.executable:
+        major_minor = ".".join(python_version(python).split(".")[:2])
+        if re.fullmatch(r"\d+\.\d+", major_minor):
+            command += ["--python-version", major_minor]
+    try:
+        done = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return [], f"no answer within {timeout:.0f} s ({' '.join(command)})"
+    except OSError as exc:
+        return [], f"could not run pip: {exc}"
+    found = re.search(r"^Available versions: (.*)$", done.stdout, re.MULTILINE)
+    versions = [v.strip() for v in found.group(1).split(",") if v.strip()] if found else []
+    unreachable = [
+        line.strip()
+        for line in done.stderr.splitlines()
+        if "Could not fetch URL" in line or "connection broken" in line or "Retrying" in line
+    ]
+    if unreachable:
+        return versions, f"the index could not be reached: {unreachable[-1][:300]}"
+    if done.returncode != 0 and "No matching distribution" not in done.stderr:
+        tail = " ".join(done.stderr.strip().splitlines()[-2:])[:300]
+        return versions, f"pip index versions exited with {done.returncode}: {tail}"
+    return versions, None
+
+
+def interpreter(
+    base: str, want: Requested | None, mode: str, requirements: Path | None, venvs_dir: Path, log_path: Path
+) -> str:
+    """The python a script-mode job runs with: ``base``, plus its ``requirements.txt`` and the framework version.
+
+    One environment holds both (pip resolves them together): a venv made from another venv
+    would not see the first one's packages. A ``requirements.txt`` that names the framework
+    itself decides its version (the log then says which one runs).
+    """
+    from .venvs import ensure_venv
+
+    have = installed(base, want.distributions) if want is not None else None
+    build = (
+        want is not None
+        and mode == "exact"
+        and not (have is not None and matches(want.version, have[1]))
+        and not (requirements is not None and _names_framework(requirements, want))
+    )
+    if want is not None and build:
+        return exact_environment(base, want, venvs_dir, log_path, requirements)
+    if requirements is None:
+        return base
     with open(log_path, "ab", buffering=0) as log:
+        return str(ensure_venv(requirements, venvs_dir, log, base=base))
+
+
+def _names_framework(requirements: Path, want: Requested) -> bool:
+    text = requirements.read_text(encoding="utf-8", errors="replace")
+    names = "|".join(re.escape(name) for name in (*want.distributions, want.framework))
+    return re.search(rf"^\s*({names})\s*($|[=<>!~;\[ ])", text, re.MULTILINE | re.IGNORECASE) is not None
+
+
+def exact_environment(
+    python: str, want: Requested, venvs_dir: Path, log_path: Path, requirements: Path | None = None
+) -> str:
+    """An interpreter with ``want``'s version (and ``requirements``): a cached environment from the package index."""
+    from .venvs import ensure_venv
+
+    distribution, pin = _pin(python, want)
+    extra: tuple[str, ...] = (pin,)
+    if requirements is None:
+        requirements = venvs_dir / "frameworks" / f"{distribution}-{want.version}.txt"
+        requirements.parent.mkdir(parents=True, exist_ok=True)
+        requirements.write_text(pin + "\n", encoding="utf-8")
+        extra = ()
+    with open(log_path, "ab", buffering=0) as log:
+        log.write(f"sagemaker_lite: the job asked for {want.framework} {want.version}: {pin}\n".encode())
         try:
-            return str(ensure_venv(requirements, venvs_dir, log, base=python))
+            return str(ensure_venv(requirements, venvs_dir, log, base=python, extra=extra))
         except JobSetupError:
             offered = _offered_versions(log_path)
             if offered is None:
                 raise
-    minor = sorted({".".join(v.split(".")[:2]) for v in offered}, key=_version_key)
-    raise JobSetupError(
-        f"framework_version={want.version!r}: {pin} cannot be installed for Python {python_version(python)}; "
-        f"the package index has {distribution} {', '.join(minor) or 'no versions'} for it "
-        "(pick one of those framework_version values, or run with a Python the version supports: "
-        "LocalSession(python=...))"
-    )
+    raise JobSetupError(unavailable_message(python, want, distribution, offered, None))
 
 
 def _offered_versions(log_path: Path) -> list[str] | None:

@@ -41,7 +41,7 @@ from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
 from .launch import algorithm_process, docker_process, end_with_newline, failure_reason, script_process
 from .metrics import final_metrics
 from .sandbox import JobSandbox, SandboxUnavailable, fallback_notice
-from .venvs import python_for
+from .venvs import requirements_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..algorithms import BuiltinAlgorithm
@@ -97,7 +97,7 @@ class LocalTrainingJob(LocalJob):
         docker_cli: str | None = None,
         algorithm: BuiltinAlgorithm | None = None,
         python: str | None = None,
-        framework_versions: str = "installed",
+        framework_versions: str = "exact",
     ) -> None:
         name = str(request["TrainingJobName"])
         self.hosts = contract.plan_hosts(request["ResourceConfig"])
@@ -354,14 +354,12 @@ class LocalTrainingJob(LocalJob):
             with open(self._plans[0].log_path, "ab", buffering=0) as log:
                 return self.algorithm.python(log)
         program = contract.entry_point(self.request.get("HyperParameters") or {}, self.request.get("Environment") or {})
-        python = python_for(
-            self._plans[0].directory / "code", program or "", self.root / "venvs", self._plans[0].log_path, self.python
-        )
+        requirements = requirements_of(self._plans[0].directory / "code", program or "")
         want = frameworks.requested(str(self.request["AlgorithmSpecification"].get("TrainingImage", "")))
-        line, differs = frameworks.describe(python, want)
-        if differs and want is not None and self.framework_versions == "exact":
-            python = frameworks.exact_environment(python, want, self.root / "venvs", self._plans[0].log_path)
-            line, _ = frameworks.describe(python, want)
+        base = self.python or sys.executable
+        mode = self.framework_versions
+        python = frameworks.interpreter(base, want, mode, requirements, self.root / "venvs", self._plans[0].log_path)
+        line, _ = frameworks.describe(python, want, mode)
         for plan in self._plans:
             with open(plan.log_path, "ab") as log:
                 log.write(f"{line}\n".encode())

@@ -101,18 +101,36 @@ def _run(cmd: list[str], log: IO[bytes], cwd: Path | None, what: str, timeout: f
         )
 
 
+def _venv_dir(content: bytes, venvs_dir: Path, base: str | None) -> Path:
+    other = base is not None and base != sys.executable
+    return venvs_dir / venv_key(content + (f"\n# base {base}".encode() if other else b""))
+
+
+def cached_venv(content: bytes, venvs_dir: Path, base: str | None = None) -> Path | None:
+    """The python of a finished environment for these requirements, if one is cached (no build)."""
+    venv = _venv_dir(content, venvs_dir, base)
+    return venv_python(venv) if (venv / COMPLETE_MARKER).exists() else None
+
+
 def ensure_venv(
-    requirements: Path, venvs_dir: Path, log: IO[bytes], timeout: float | None = None, base: str | None = None
+    requirements: Path,
+    venvs_dir: Path,
+    log: IO[bytes],
+    timeout: float | None = None,
+    base: str | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Path:
     """The python of a venv with ``requirements`` installed (built, or reused); pip output goes to ``log``.
 
     ``timeout`` bounds each step (creating the venv, ``pip install``); None waits as long as pip does.
     ``base``: another interpreter (``LocalSession(python=...)``) whose venv sees that interpreter's
     own packages (``--system-site-packages``, with its own pip) instead of this one's layers.
+    ``extra``: requirement specifiers installed with the file (the framework version a job asked
+    for), in the same ``pip install`` so that pip resolves them together.
     """
-    content = requirements.read_bytes()
+    content = requirements.read_bytes() + "".join(f"\n# with {line}" for line in extra).encode()
     other = base is not None and base != sys.executable
-    venv = venvs_dir / venv_key(content + (f"\n# base {base}".encode() if other else b""))
+    venv = _venv_dir(content, venvs_dir, base)
     python = venv_python(venv)
     if (venv / COMPLETE_MARKER).exists():
         log.write(f"Reusing the environment for requirements.txt at {venv}\n".encode())
@@ -132,7 +150,8 @@ def ensure_venv(
                 layer = "".join(f"import site; site.addsitedir({d!r})\n" for d in _site_dirs())
                 (_venv_site_packages(python) / LAYER_FILE).write_text(layer, encoding="utf-8")
             install = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
-            _run([*install, "-r", str(requirements)], log, requirements.parent, "InstallRequirementsError", timeout)
+            install += ["-r", str(requirements), *extra]
+            _run(install, log, requirements.parent, "InstallRequirementsError", timeout)
         except BaseException:
             shutil.rmtree(venv, ignore_errors=True)
             raise
@@ -140,17 +159,12 @@ def ensure_venv(
     return python
 
 
-def python_for(code: Path, program: str, venvs_dir: Path, log_path: Path, python: str | None = None) -> str:
-    """The interpreter for a script-mode host: a requirements venv when ``code`` has requirements.txt.
-
-    Like the toolkit, requirements are installed for Python entry points (scripts and
-    ``setup.py`` packages), not for shell commands.
-    """
+def requirements_of(code: Path, program: str) -> Path | None:
+    """``code/requirements.txt`` when the toolkit would install it: for Python entry points (scripts
+    and ``setup.py`` packages), not for shell commands."""
     from . import contract
 
-    base = python or sys.executable
     requirements = code / "requirements.txt"
     if not requirements.is_file() or contract.entry_point_kind(program, os.listdir(code)) == "command":
-        return base
-    with open(log_path, "ab", buffering=0) as log:
-        return str(ensure_venv(requirements, venvs_dir, log, base=base))
+        return None
+    return requirements

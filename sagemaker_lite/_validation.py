@@ -48,6 +48,14 @@ def check_s3_uri(parameter: str, value: Any, *, allow_file: bool = False) -> Non
     fail(parameter, value, allowed)
 
 
+def split_s3_uri(uri: str, parameter: str = "s3_uri") -> tuple[str, str]:
+    """``s3://bucket/a/b`` -> ``("bucket", "a/b")``; anything else raises naming ``parameter``."""
+    check_s3_uri(parameter, uri)
+    match = S3_URI_RE.match(uri)
+    assert match is not None
+    return match.group("bucket"), match.group("key") or ""
+
+
 def check_role(parameter: str, value: Any) -> None:
     if isinstance(value, str) and (ROLE_ARN_RE.match(value) or ROLE_NAME_RE.match(value)):
         return

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
+from ._validation import split_s3_uri
 from .errors import EndpointFailedError, PartialFailureError, UnexpectedStatusError, ValidationError
 from .retries import ambiguous_attempts
 
@@ -255,8 +256,6 @@ def put_file(sagemaker_session: Any, source: IO[bytes], destination: str, kms_ke
             shutil.copyfileobj(source, target)
         os.replace(path + ".partial", path)
         return destination
-    from .session import split_s3_uri
-
     bucket, key = split_s3_uri(destination, "destination")
     extra = {"ServerSideEncryption": "aws:kms"}  # as the official SDK uploads it
     if kms_key:
@@ -280,8 +279,6 @@ def upload_repacked_model(
     stays at one copy buffer whatever the model's size.
     """
     from .repack import repack_model
-    from .session import split_s3_uri
-
     with tempfile.TemporaryFile(prefix="model-repack-") as output:
         if model_data.startswith("file://"):
             local = model_data[len("file://") :]

@@ -26,7 +26,8 @@ from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
 from ._session_args import botocore_config as as_botocore_config
 from ._session_args import check_session_arguments
-from ._validation import S3_URI_RE, check_s3_uri, fail
+from ._validation import S3_URI_RE, fail
+from ._validation import split_s3_uri as split_s3_uri  # its old home; estimators import it from here
 from ._version import __version__
 from .backend import SessionBackend
 from .errors import ConfigurationError, ValidationError
@@ -468,14 +469,6 @@ def _check_object(bucket: Any, key: Any, key_parameter: str) -> None:
 def _check_extra_args(value: Any) -> None:
     if value is not None and (not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value)):
         fail("extra_args", value, "a dict of S3 upload/download arguments, such as {'ServerSideEncryption': 'aws:kms'}")
-
-
-def split_s3_uri(uri: str, parameter: str = "s3_uri") -> tuple[str, str]:
-    """``s3://bucket/a/b`` -> ``("bucket", "a/b")``."""
-    check_s3_uri(parameter, uri)
-    match = S3_URI_RE.match(uri)
-    assert match is not None
-    return match.group("bucket"), match.group("key") or ""
 
 
 def session_for_instance_type(instance_type: str | None) -> Session:

@@ -13,21 +13,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "sagemaker_lite"
 
 #: Cycles left (issue 12), each with why; only ever shrink this set:
-#: - Session's notebook shortcuts (session_shortcuts.py) deploy through Model (and the
-#:   transformer), which create their default Session;
 #: - the generic Estimator borrows Framework's code-staging steps (script mode).
 KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset(
-        {
-            "sagemaker_lite._configured",
-            "sagemaker_lite.endpoints",
-            "sagemaker_lite.model",
-            "sagemaker_lite.predictor",
-            "sagemaker_lite.session",
-            "sagemaker_lite.session_shortcuts",
-            "sagemaker_lite.transformer",
-        }
-    ),
     frozenset({"sagemaker_lite.estimator", "sagemaker_lite.framework"}),
 }
 

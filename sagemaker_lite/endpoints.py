@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from typing import Any
 
 from . import _partitions
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code, error_message, got_no_answer
 from ._validation import split_s3_uri
 from .errors import EndpointFailedError, PartialFailureError, UnexpectedStatusError, ValidationError
 from .retries import ambiguous_attempts
+from .s3_transfer import put_file as put_file  # its old home (family_model imports it here)
 
 LOGGER = logging.getLogger("sagemaker_lite")
 IN_PROGRESS_STATUSES = ("Creating", "Updating", "SystemUpdating", "RollingBack")
@@ -247,23 +247,6 @@ def _same_endpoint(client: Any, request: Mapping[str, Any]) -> bool:
     return bool(existing.get("EndpointConfigName") == request["EndpointConfigName"])
 
 
-def put_file(sagemaker_session: Any, source: IO[bytes], destination: str, kms_key: str | None = None) -> str:
-    """Store a local file object at ``destination`` (``s3://`` with s3transfer, or ``file://``)."""
-    if destination.startswith("file://"):
-        path = destination[len("file://") :]
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path + ".partial", "wb") as target:
-            shutil.copyfileobj(source, target)
-        os.replace(path + ".partial", path)
-        return destination
-    bucket, key = split_s3_uri(destination, "destination")
-    extra = {"ServerSideEncryption": "aws:kms"}  # as the official SDK uploads it
-    if kms_key:
-        extra["SSEKMSKeyId"] = kms_key
-    sagemaker_session.s3_client.upload_fileobj(source, bucket, key, ExtraArgs=extra)
-    return destination
-
-
 def upload_repacked_model(
     sagemaker_session: Any,
     model_data: str,
@@ -279,6 +262,7 @@ def upload_repacked_model(
     stays at one copy buffer whatever the model's size.
     """
     from .repack import repack_model
+
     with tempfile.TemporaryFile(prefix="model-repack-") as output:
         if model_data.startswith("file://"):
             local = model_data[len("file://") :]

@@ -1,4 +1,4 @@
-"""Session: the region, the boto3 clients, the default bucket and S3 transfers.
+"""Session: the region, the boto3 clients, the default bucket, roles; S3 transfers by delegation.
 
     from sagemaker_lite import Session
     session = Session()                                # region from the environment
@@ -8,7 +8,9 @@
 All AWS state (clients, account id, whether the default bucket exists) lives on the
 Session instance, never at module level, so two Sessions never share it. Clients are
 created on first use, once, with botocore's retry configuration. boto3 itself is only
-imported when a Session needs it.
+imported when a Session needs it. The transfer methods (``upload_data``, ``download_data``,
+``list_s3_files``, ``read_s3_file``, ...) keep the official names here and do their work
+in ``s3_transfer.py``; the notebook shortcuts live in ``session_shortcuts.py``.
 """
 
 from __future__ import annotations
@@ -17,22 +19,21 @@ import json
 import os
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _partitions
+from . import _partitions, s3_transfer
 from ._retry import DEFAULT_POLLING, PollingPolicy, error_code
 from ._session_args import botocore_config as as_botocore_config
 from ._session_args import check_session_arguments
-from ._validation import S3_URI_RE, fail
+from ._validation import fail
 from ._validation import split_s3_uri as split_s3_uri  # its old home; estimators import it from here
 from ._version import __version__
 from .backend import SessionBackend
 from .errors import ConfigurationError, ValidationError
 from .inputs import s3_input as s3_input  # v1 path: sagemaker.session.s3_input
-from .progress import Progress, check_progress, wanted
+from .progress import check_progress
 from .retries import DEFAULT_RETRY_POLICY, RetryPolicy
 from .session_shortcuts import SessionShortcuts
 
@@ -106,7 +107,7 @@ class Session(SessionShortcuts, SessionBackend):
         if max_attempts is not None:
             policy = attrs.evolve(policy, max_attempts=max_attempts)
         self.retry_policy = policy
-        if default_bucket is not None and not _is_bucket_name(default_bucket):
+        if default_bucket is not None and not s3_transfer.is_bucket_name(default_bucket):
             fail("default_bucket", default_bucket, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
         self._boto_session = boto_session
         self._botocore_config = as_botocore_config(botocore_config)
@@ -299,7 +300,7 @@ class Session(SessionShortcuts, SessionBackend):
             f"Stop it with: Estimator.attach({job_name!r}, wait=False).latest_training_job.stop()"
         )
 
-    # --- S3 transfers -----------------------------------------------------------------
+    # --- S3 transfers (s3_transfer.py does them; these are the official names) ------------
 
     def upload_data(
         self,
@@ -318,48 +319,7 @@ class Session(SessionShortcuts, SessionBackend):
         through s3transfer. ``callback`` is s3transfer's (called with bytes moved);
         ``progress`` overrides the Session's setting for this call.
         """
-        if path is None or not isinstance(path, (str, os.PathLike)):
-            fail("path", path, "a local file or directory path")
-        if callback is not None and not callable(callback):
-            fail("callback", callback, "a callable taking the number of bytes just transferred")
-        if bucket is not None and (not isinstance(bucket, str) or not _is_bucket_name(bucket)):
-            fail("bucket", bucket, "an S3 bucket name, or None for the default bucket")
-        _check_key("key_prefix", key_prefix)
-        _check_extra_args(extra_args)
-        local = Path(path)
-        if not local.exists():
-            fail("path", str(path), "an existing local file or directory")
-        bucket_name = bucket or self.default_bucket()
-        prefix = key_prefix.strip("/")
-        if self.default_bucket_prefix and bucket is None:
-            prefix = f"{self.default_bucket_prefix}/{prefix}" if prefix else self.default_bucket_prefix
-        files: list[tuple[Path, str]]
-        if local.is_dir():
-            files = [
-                (file, "/".join(filter(None, [prefix, file.relative_to(local).as_posix()])))
-                for file in sorted(local.rglob("*"))
-                if file.is_file()
-            ]
-            uri = f"s3://{bucket_name}/{prefix}" if prefix else f"s3://{bucket_name}"
-        else:
-            key = "/".join(filter(None, [prefix, local.name]))
-            files = [(local, key)]
-            uri = f"s3://{bucket_name}/{key}"
-        s3 = self.s3_client
-        total = sum(file.stat().st_size for file, _ in files)
-        show = wanted(check_progress(progress) if progress is not None else self.progress)
-        with Progress(f"upload {local.name or str(local)}", total, enabled=show) as meter:
-
-            def moved(count: int) -> None:
-                meter(count)
-                if callback is not None:
-                    callback(count)
-
-            for file, key in files:
-                s3.upload_file(
-                    str(file), bucket_name, key, ExtraArgs=dict(extra_args) if extra_args else None, Callback=moved
-                )
-        return uri
+        return s3_transfer.upload_data(self, path, bucket, key_prefix, extra_args, callback, progress=progress)
 
     def download_data(
         self,
@@ -371,75 +331,23 @@ class Session(SessionShortcuts, SessionBackend):
         progress: bool | None = None,
     ) -> list[str]:
         """Download every object under ``s3://bucket/key_prefix`` into ``path``; returns local paths."""
-        if path is None or not isinstance(path, (str, os.PathLike)):
-            fail("path", path, "a local directory path")
-        if not isinstance(bucket, str) or not _is_bucket_name(bucket):
-            fail("bucket", bucket, "an S3 bucket name")
-        _check_key("key_prefix", key_prefix)
-        _check_extra_args(extra_args)
-        target = Path(path)
-        target.mkdir(parents=True, exist_ok=True)
-        s3 = self.s3_client
-        sizes = self._list_objects(bucket, key_prefix)
-        keys = list(sizes)
-        show = wanted(check_progress(progress) if progress is not None else self.progress)
-        meter = Progress(f"download s3://{bucket}/{key_prefix}", sum(sizes.values()), enabled=show)
-        written: list[str] = []
-        base = key_prefix if key_prefix.endswith("/") or not keys or keys == [key_prefix] else key_prefix + "/"
-        for key in keys:
-            relative = Path(key).name if key == key_prefix else key[len(base) :] if key.startswith(base) else key
-            destination = (target / relative).resolve()
-            if not destination.is_relative_to(target.resolve()):
-                raise ValidationError("key_prefix", key, "object keys that stay inside the download directory")
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            s3.download_file(
-                bucket, key, str(destination), ExtraArgs=dict(extra_args) if extra_args else None, Callback=meter
-            )
-            written.append(str(destination))
-        meter.close()
-        return written
-
-    def _list_objects(self, bucket: str, key_prefix: str) -> dict[str, int]:
-        """Object key -> size under a prefix, directory markers (keys ending in '/') left out."""
-        sizes: dict[str, int] = {}
-        paginator = self.s3_client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=key_prefix):
-            for obj in page.get("Contents", []):
-                if not obj["Key"].endswith("/"):
-                    sizes[obj["Key"]] = int(obj.get("Size", 0))
-        return sizes
+        return s3_transfer.download_data(self, path, bucket, key_prefix, extra_args, progress=progress)
 
     def list_s3_files(self, bucket: str, key_prefix: str) -> list[str]:
         """Keys of the objects under ``s3://bucket/key_prefix`` (as the official Session returns them)."""
-        if not isinstance(bucket, str) or not _is_bucket_name(bucket):
-            fail("bucket", bucket, "an S3 bucket name")
-        if not isinstance(key_prefix, str):
-            fail("key_prefix", key_prefix, "a key prefix string ('' for the whole bucket)")
-        return list(self._list_objects(bucket, key_prefix))
+        return s3_transfer.list_s3_files(self, bucket, key_prefix)
 
     def read_s3_bytes(self, bucket: str, key: str) -> bytes:
         """The body of ``s3://bucket/key``."""
-        _check_object(bucket, key, "key")
-        return bytes(self.s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
+        return s3_transfer.read_s3_bytes(self, bucket, key)
 
     def upload_string_as_file_body(self, body: str | bytes, bucket: str, key: str, kms_key: str | None = None) -> str:
         """Write ``body`` to ``s3://bucket/key``; returns the URI."""
-        if not isinstance(body, (str, bytes, bytearray)):
-            fail("body", body, "str or bytes")
-        _check_object(bucket, key, "key")
-        if kms_key is not None and (not isinstance(kms_key, str) or not kms_key):
-            fail("kms_key", kms_key, "a KMS key id or ARN, or None")
-        kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body}
-        if kms_key:
-            kwargs["SSEKMSKeyId"] = kms_key
-            kwargs["ServerSideEncryption"] = "aws:kms"
-        self.s3_client.put_object(**kwargs)
-        return f"s3://{bucket}/{key}"
+        return s3_transfer.upload_string_as_file_body(self, body, bucket, key, kms_key)
 
     def read_s3_file(self, bucket: str, key_prefix: str) -> str:
         """The body of ``s3://bucket/key_prefix`` decoded as UTF-8 (the official name and signature)."""
-        _check_object(bucket, key_prefix, "key_prefix")
-        return self.read_s3_bytes(bucket, key_prefix).decode("utf-8")
+        return s3_transfer.read_s3_bytes(self, bucket, key_prefix, "key_prefix").decode("utf-8")
 
     # --- roles ---------------------------------------------------------------------
 
@@ -448,27 +356,6 @@ class Session(SessionShortcuts, SessionBackend):
 
     def __repr__(self) -> str:
         return f"Session(region_name={self._region!r})"
-
-
-def _is_bucket_name(name: str) -> bool:
-    return bool(S3_URI_RE.match(f"s3://{name}")) and "/" not in name
-
-
-def _check_key(parameter: str, value: Any) -> None:
-    if not isinstance(value, str):
-        fail(parameter, value, "an S3 key prefix string ('' for none)")
-
-
-def _check_object(bucket: Any, key: Any, key_parameter: str) -> None:
-    if not isinstance(bucket, str) or not _is_bucket_name(bucket):
-        fail("bucket", bucket, "an S3 bucket name")
-    if not isinstance(key, str) or not key:
-        fail(key_parameter, key, "an S3 object key")
-
-
-def _check_extra_args(value: Any) -> None:
-    if value is not None and (not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value)):
-        fail("extra_args", value, "a dict of S3 upload/download arguments, such as {'ServerSideEncryption': 'aws:kms'}")
 
 
 def session_for_instance_type(instance_type: str | None) -> Session:

@@ -187,23 +187,35 @@ def upload_string_as_file_body(
 
 
 def put_file(
-    session: Any, source: IO[bytes], destination: str, kms_key: str | None = None, *, parameter: str = "destination"
+    session: Any,
+    source: IO[bytes] | str | bytes,
+    destination: str,
+    kms_key: str | None = None,
+    *,
+    parameter: str = "destination",
 ) -> str:
-    """Store an open binary file at ``destination``: ``s3://`` with s3transfer, ``file://`` by copy.
+    """Store ``source`` at ``destination`` (``s3://`` or ``file://``); returns ``destination``.
 
-    The one place an artifact (a repacked model, a code archive, a generated script) is put
-    at a URI; a ``file://`` target is written whole under a temporary name, then renamed,
-    so a reader never sees half a file. S3 objects are written with SSE-KMS as the official
-    SDK uploads them (the account's key unless ``kms_key`` names one).
+    The one place a generated artifact (a repacked model, a packed code archive, a
+    generated script) is put at a URI. ``source`` is an open binary file, uploaded with
+    s3transfer (multipart when large) and SSE-KMS, as the official SDK uploads artifacts;
+    or a ``str``/``bytes`` body, written with one PutObject, encrypted only when ``kms_key``
+    names a key (``upload_string_as_file_body``'s request). A ``file://`` target is written
+    whole under a temporary name and then renamed, so a reader never sees half a file.
     """
     if destination.startswith("file://"):
         path = destination[len("file://") :]
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path + ".partial", "wb") as target:
-            shutil.copyfileobj(source, target)
+            if isinstance(source, (str, bytes)):
+                target.write(source.encode("utf-8") if isinstance(source, str) else source)
+            else:
+                shutil.copyfileobj(source, target)
         os.replace(path + ".partial", path)
         return destination
     bucket, key = split_s3_uri(destination, parameter)
+    if isinstance(source, (str, bytes)):
+        return upload_string_as_file_body(session, source, bucket, key, kms_key)
     extra = {"ServerSideEncryption": "aws:kms"}
     if kms_key:
         extra["SSEKMSKeyId"] = kms_key

@@ -30,40 +30,16 @@ from typing import Any, ClassVar
 import attrs
 
 from .._configured import ConfigBacked
-from .._validation import check_job_name, fail
+from .._validation import check_job_name, fail, split_s3_uri
 from ..jobs import create_or_adopt
 from ..naming import base_name_from_image, name_from_base
+from ..s3_transfer import put_file
 from .io import ProcessingInput, ProcessingOutput
 from .job import ProcessingJob
 from .request import ProcessorConfig, build_processing_request
 
 CODE_INPUT_NAME = "code"
 CODE_CONTAINER_DIR = "/opt/ml/processing/input/code"
-
-
-def put_archive(session: Any, archive: Any, uri: str, kms_key: str | None) -> str:
-    if uri.startswith("s3://"):
-        from ..code import upload_source
-        from ..s3 import parse_s3_url
-
-        bucket, key = parse_s3_url(uri)
-        return str(upload_source(session, archive, bucket=bucket, key=key, kms_key=kms_key).uri)
-    target = Path(uri.removeprefix("file://"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(archive.path, target)
-    return target.as_uri()
-
-
-def put_text(session: Any, text: str, uri: str, kms_key: str | None) -> str:
-    if uri.startswith("s3://"):
-        from ..s3 import parse_s3_url
-
-        bucket, key = parse_s3_url(uri)
-        return str(session.upload_string_as_file_body(text, bucket=bucket, key=key, kms_key=kms_key))
-    target = Path(uri.removeprefix("file://"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
-    return target.as_uri()
 
 
 def stage_path(session: Any, path: str, prefix_uri: str, kms_key: str | None = None) -> str:
@@ -127,14 +103,21 @@ class _Stager:
         return stage_path(self.session, local_path, prefix_uri, self.kms_key)
 
     def archive(self, archive: Any, uri: str) -> str:
+        """A packed ``sourcedir.tar.gz``: to S3 through ``code.upload_source`` (reuses an identical copy)."""
         if self.planned:
             return uri
-        return put_archive(self.session, archive, uri, self.kms_key)
+        if uri.startswith("s3://"):
+            from ..code import upload_source
+
+            bucket, key = split_s3_uri(uri, "code_location")
+            return str(upload_source(self.session, archive, bucket=bucket, key=key, kms_key=self.kms_key).uri)
+        with open(archive.path, "rb") as handle:
+            return put_file(self.session, handle, uri, self.kms_key, parameter="code_location")
 
     def text(self, body: str, uri: str) -> str:
         if self.planned:
             return uri
-        return put_text(self.session, body, uri, self.kms_key)
+        return put_file(self.session, body, uri, self.kms_key, parameter="code_location")
 
 
 class Processor(ConfigBacked):

@@ -13,9 +13,10 @@ Deleting works in either order. The official SDK finds the models through the en
 config, so ``delete_model()`` after ``delete_endpoint()`` fails there; here the config and
 model names are remembered at deploy, or looked up once before the config is deleted.
 
-v1 names live here too, as in v1: ``RealTimePredictor``, ``csv_serializer``,
+v1 names are reachable here, as in v1: ``RealTimePredictor``, ``csv_serializer``,
 ``json_serializer``, ``npy_serializer``, ``csv_deserializer``, ``json_deserializer``,
-``numpy_deserializer`` (each warns once used, and is the v2 object).
+``numpy_deserializer`` (each warns once used, and is the v2 object); how a v1 codec
+becomes a v2 one is ``compat.py``'s job.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import _validation as v
-from .compat import warn_deprecated
+from .compat import (
+    V1_CODECS,
+    realtime_codecs,
+    v1_codec,
+    warn_deprecated,
+    with_accept,
+    with_content_type,
+    wrap_plain_codecs,
+)
 from .deserializers import BaseDeserializer, BytesDeserializer
 from .endpoints import cleanup_call, delete_hosting_resources, is_not_found, wait_for_endpoint
 from .errors import PartialFailureError, ValidationError
@@ -36,46 +45,6 @@ from .serializers import BaseSerializer, IdentitySerializer
 LOGGER = logging.getLogger("sagemaker_lite")
 MAX_CUSTOM_ATTRIBUTES = 1024
 MAX_INFERENCE_ID = 64
-
-
-def _outside_package_stacklevel() -> int:
-    """The ``stacklevel`` for ``warn_deprecated`` that points at the first frame outside sagemaker_lite."""
-    import sys
-
-    frame = sys._getframe(1)
-    level = 2  # warn_deprecated's own frame comes first
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("sagemaker_lite"):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return level
-
-
-def _is_plain_function(value: Any, method: str) -> bool:
-    return value is not None and callable(value) and not isinstance(value, type) and not hasattr(value, method)
-
-
-def coerce_codecs(serializer: Any, deserializer: Any) -> tuple[Any, Any]:
-    """v1 style: a plain function as serializer or deserializer is wrapped (with a DeprecationWarning)."""
-    if _is_plain_function(serializer, "serialize"):
-        from .serializers import CallableSerializer
-
-        warn_deprecated(
-            "a plain function as serializer",
-            "a serializer object (sagemaker_lite.serializers)",
-            stacklevel=_outside_package_stacklevel(),
-        )
-        serializer = CallableSerializer(serializer, getattr(serializer, "content_type", "application/octet-stream"))
-    if _is_plain_function(deserializer, "deserialize"):
-        from .deserializers import CallableDeserializer
-
-        warn_deprecated(
-            "a plain function as deserializer",
-            "a deserializer object (sagemaker_lite.deserializers)",
-            stacklevel=_outside_package_stacklevel(),
-        )
-        deserializer = CallableDeserializer(deserializer, getattr(deserializer, "accept", "*/*"))
-    check_codecs(serializer, deserializer)
-    return serializer, deserializer
 
 
 def check_codecs(serializer: Any, deserializer: Any) -> None:
@@ -143,32 +112,6 @@ def build_invoke_request(
     return request
 
 
-def _with_content_type(serializer: Any, content_type: str) -> Any:
-    """The serializer's encoding under another Content-Type (a copy; the original is untouched)."""
-    import copy
-
-    if isinstance(getattr(serializer, "content_type", None), str) and "content_type" in vars(serializer):
-        changed = copy.copy(serializer)
-        changed.content_type = content_type
-        return changed
-    from .serializers import CallableSerializer
-
-    return CallableSerializer(serializer.serialize, content_type)
-
-
-def _with_accept(deserializer: Any, accept: str | tuple[str, ...]) -> Any:
-    """The deserializer's decoding, asking for another Accept (a copy; the original is untouched)."""
-    import copy
-
-    if "accept" in vars(deserializer):
-        changed = copy.copy(deserializer)
-        changed.accept = accept
-        return changed
-    from .deserializers import CallableDeserializer
-
-    return CallableDeserializer(deserializer.deserialize, accept)
-
-
 class Predictor:
     """Real-time inference against an endpoint: ``Predictor("my-endpoint").predict(b"...")``.
 
@@ -183,7 +126,8 @@ class Predictor:
         deserializer: BaseDeserializer | None = None,
     ) -> None:
         check_name("endpoint_name", endpoint_name)
-        serializer, deserializer = coerce_codecs(serializer, deserializer)
+        serializer, deserializer = wrap_plain_codecs(serializer, deserializer)
+        check_codecs(serializer, deserializer)
         self.endpoint_name = endpoint_name
         self._sagemaker_session = sagemaker_session
         self.serializer: Any = serializer if serializer is not None else self._default_serializer()
@@ -224,7 +168,7 @@ class Predictor:
         warn_deprecated("Predictor.content_type = ...", "Predictor(serializer=...) with that CONTENT_TYPE")
         if not isinstance(value, str) or not value:
             raise ValidationError("content_type", value, "a MIME type string such as 'text/csv'")
-        self.serializer = _with_content_type(self.serializer, value)
+        self.serializer = with_content_type(self.serializer, value)
 
     @property
     def accept(self) -> str | tuple[str, ...]:
@@ -240,7 +184,7 @@ class Predictor:
         ok = ok or (isinstance(value, tuple) and bool(value) and all(isinstance(a, str) and a for a in value))
         if not ok:
             raise ValidationError("accept", value, "a MIME type string such as 'application/json', or a tuple of them")
-        self.deserializer = _with_accept(self.deserializer, value)
+        self.deserializer = with_accept(self.deserializer, value)
 
     @property
     def endpoint(self) -> str:
@@ -455,44 +399,12 @@ class RealTimePredictor(Predictor):
         name = endpoint_name or endpoint
         if name is None:
             raise ValidationError("endpoint_name", None, "the endpoint's name")
-        if content_type is not None:
-            if serializer is None:
-                serializer = IdentitySerializer(content_type)
-            elif _is_plain_function(serializer, "serialize"):
-                from .serializers import CallableSerializer
-
-                serializer = CallableSerializer(serializer, content_type)
-            else:
-                serializer = _with_content_type(serializer, content_type)
-        if accept is not None:
-            if deserializer is None:
-                deserializer = BytesDeserializer(accept)
-            elif _is_plain_function(deserializer, "deserialize"):
-                from .deserializers import CallableDeserializer
-
-                deserializer = CallableDeserializer(deserializer, accept)
-            else:
-                deserializer = _with_accept(deserializer, accept)
+        serializer, deserializer = realtime_codecs(serializer, deserializer, content_type, accept)
         super().__init__(name, sagemaker_session, serializer, deserializer)
-
-
-#: v1 module-level codec objects -> (module, v2 class)
-_V1_CODECS = {
-    "csv_serializer": ("serializers", "CSVSerializer"),
-    "json_serializer": ("serializers", "JSONSerializer"),
-    "npy_serializer": ("serializers", "NumpySerializer"),
-    "csv_deserializer": ("deserializers", "CSVDeserializer"),
-    "json_deserializer": ("deserializers", "JSONDeserializer"),
-    "numpy_deserializer": ("deserializers", "NumpyDeserializer"),
-}
 
 
 def __getattr__(name: str) -> Any:
     """v1's ``sagemaker.predictor.csv_serializer`` and friends: the v2 object, with a DeprecationWarning."""
-    if name not in _V1_CODECS:
+    if name not in V1_CODECS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    module, cls = _V1_CODECS[name]
-    warn_deprecated(f"sagemaker.predictor.{name}", f"sagemaker.{module}.{cls}()")
-    return getattr(importlib.import_module(f"sagemaker_lite.{module}"), cls)()
+    return v1_codec(name)

@@ -16,9 +16,12 @@ leaves the job running and prints how to attach.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Mapping
 from typing import Any
+
+import attrs
 
 from . import _validation as v
 from ._retry import DEFAULT_POLLING
@@ -63,80 +66,120 @@ def _positive(name: str, value: Any, high: int | None = None) -> None:
         raise ValidationError(name, value, f"an integer <= {high}")
 
 
-def build_transform_request(
-    *,
-    job_name: str,
-    model_name: str,
-    data: str,
-    data_type: str,
-    content_type: str | None,
-    compression_type: str | None,
-    split_type: str | None,
-    output_path: str,
-    output_kms_key: str | None,
-    assemble_with: str | None,
-    accept: str | None,
-    instance_count: int,
-    instance_type: str,
-    volume_kms_key: str | None,
-    strategy: str | None,
-    max_concurrent_transforms: int | None,
-    max_payload: int | None,
-    env: Mapping[str, str] | None,
-    tags: list[dict[str, str]] | None,
-    input_filter: str | None,
-    output_filter: str | None,
-    join_source: str | None,
-    model_client_config: Mapping[str, Any] | None = None,
-    experiment_config: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """PURE: the CreateTransformJob request (``client.create_transform_job(**request)``)."""
-    transform_input: dict[str, Any] = {"DataSource": {"S3DataSource": {"S3DataType": data_type, "S3Uri": data}}}
-    if content_type is not None:
-        transform_input["ContentType"] = content_type
-    if compression_type is not None:
-        transform_input["CompressionType"] = compression_type
-    if split_type is not None:
-        transform_input["SplitType"] = split_type
-    output: dict[str, Any] = {"S3OutputPath": output_path}
-    if output_kms_key is not None:
-        output["KmsKeyId"] = output_kms_key
-    if assemble_with is not None:
-        output["AssembleWith"] = assemble_with
-    if accept is not None:
-        output["Accept"] = accept
-    resources: dict[str, Any] = {"InstanceCount": instance_count, "InstanceType": instance_type}
-    if volume_kms_key is not None:
-        resources["VolumeKmsKeyId"] = volume_kms_key
-    request: dict[str, Any] = {
-        "TransformJobName": job_name,
-        "ModelName": model_name,
-        "TransformInput": transform_input,
-        "TransformOutput": output,
-        "TransformResources": resources,
-    }
-    if strategy is not None:
-        request["BatchStrategy"] = strategy
-    if max_concurrent_transforms is not None:
-        request["MaxConcurrentTransforms"] = max_concurrent_transforms
-    if max_payload is not None:
-        request["MaxPayloadInMB"] = max_payload
-    if env:
-        request["Environment"] = dict(env)
-    if tags:
-        request["Tags"] = [dict(t) for t in tags]
-    processing = {
-        key: value
-        for key, value in (("InputFilter", input_filter), ("OutputFilter", output_filter), ("JoinSource", join_source))
-        if value is not None
-    }
-    if processing:
-        request["DataProcessing"] = processing
-    if model_client_config:
-        request["ModelClientConfig"] = dict(model_client_config)
-    if experiment_config:
-        request["ExperimentConfig"] = dict(experiment_config)
+#: Every request field once: setting or job argument -> its path in CreateTransformJob, in
+#: the request's order. The builder writes it and ``attach`` reads it back; a missing value
+#: (None; an empty env, tags or config) is left out.
+REQUEST_PATHS: Mapping[str, tuple[str, ...]] = {
+    "job_name": ("TransformJobName",),
+    "model_name": ("ModelName",),
+    "data_type": ("TransformInput", "DataSource", "S3DataSource", "S3DataType"),
+    "data": ("TransformInput", "DataSource", "S3DataSource", "S3Uri"),
+    "content_type": ("TransformInput", "ContentType"),
+    "compression_type": ("TransformInput", "CompressionType"),
+    "split_type": ("TransformInput", "SplitType"),
+    "output_path": ("TransformOutput", "S3OutputPath"),
+    "output_kms_key": ("TransformOutput", "KmsKeyId"),
+    "assemble_with": ("TransformOutput", "AssembleWith"),
+    "accept": ("TransformOutput", "Accept"),
+    "instance_count": ("TransformResources", "InstanceCount"),
+    "instance_type": ("TransformResources", "InstanceType"),
+    "volume_kms_key": ("TransformResources", "VolumeKmsKeyId"),
+    "strategy": ("BatchStrategy",),
+    "max_concurrent_transforms": ("MaxConcurrentTransforms",),
+    "max_payload": ("MaxPayloadInMB",),
+    "env": ("Environment",),
+    "tags": ("Tags",),
+    "input_filter": ("DataProcessing", "InputFilter"),
+    "output_filter": ("DataProcessing", "OutputFilter"),
+    "join_source": ("DataProcessing", "JoinSource"),
+    "model_client_config": ("ModelClientConfig",),
+    "experiment_config": ("ExperimentConfig",),
+}
+_EMPTY_IS_MISSING = ("env", "tags", "model_client_config", "experiment_config")
+
+
+def build_transform_request(values: Mapping[str, Any]) -> dict[str, Any]:
+    """PURE: the CreateTransformJob request (``client.create_transform_job(**request)``).
+
+    ``values`` holds the Transformer's settings and one job's arguments by keyword.
+    """
+    request: dict[str, Any] = {}
+    for name, path in REQUEST_PATHS.items():
+        value = values.get(name)
+        if value is None or (name in _EMPTY_IS_MISSING and not value):
+            continue
+        if name == "tags":
+            value = [dict(t) for t in value]
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        node = request
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
     return request
+
+
+def _from_description(description: Mapping[str, Any], name: str) -> Any:
+    """``REQUEST_PATHS[name]`` read back from a DescribeTransformJob answer (empty -> None)."""
+    value: Any = description
+    for key in REQUEST_PATHS[name]:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return None if value in ("", {}) else value
+
+
+@attrs.frozen
+class TransformArguments:
+    """One transform job's arguments, declared once for ``transform()`` and ``prepare_transform_job()``.
+
+    The fields are the official SDK's positional order; both methods take them positionally or by keyword.
+    """
+
+    data: str
+    data_type: str = "S3Prefix"
+    content_type: str | None = None
+    compression_type: str | None = None
+    split_type: str | None = None
+    job_name: str | None = None
+    input_filter: str | None = None
+    output_filter: str | None = None
+    join_source: str | None = None
+    experiment_config: Mapping[str, str] | None = None
+    model_client_config: Mapping[str, Any] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        v.check_s3_uri("data", self.data, allow_file=True)
+        _choice("data_type", self.data_type, DATA_TYPES)
+        _choice("compression_type", self.compression_type, COMPRESSION_TYPES)
+        _choice("split_type", self.split_type, SPLIT_TYPES)
+        _choice("join_source", self.join_source, JOIN_SOURCES)
+        for name, value in (("input_filter", self.input_filter), ("output_filter", self.output_filter)):
+            if value is not None and (not isinstance(value, str) or not value.startswith("$")):
+                raise ValidationError(name, value, "a JSONPath expression starting with '$'")
+        if self.job_name is not None:
+            v.check_job_name("job_name", self.job_name)
+
+
+#: ``transform()``'s keywords after the job's arguments, in the official order
+_TRANSFORM_ONLY = (("batch_data_capture_config", None), ("wait", True), ("logs", True))
+
+
+def _signature(extra: tuple[tuple[str, Any], ...] = ()) -> inspect.Signature:
+    """``(self, <TransformArguments fields>, <extra>)``: what ``help()`` and IDEs show."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    fields = [
+        inspect.Parameter(
+            f.name,
+            kind,
+            default=inspect.Parameter.empty if f.default is attrs.NOTHING else f.default,
+            annotation=f.type,
+        )
+        for f in attrs.fields(TransformArguments)
+    ]
+    tail = [inspect.Parameter(name, kind, default=default) for name, default in extra]
+    return inspect.Signature([inspect.Parameter("self", kind), *fields, *tail], return_annotation=dict[str, Any])
+
+
+_TRANSFORM_SIGNATURE = _signature(_TRANSFORM_ONLY)
 
 
 class Transformer:
@@ -208,95 +251,32 @@ class Transformer:
             self._session = session_for_instance_type(self.instance_type)
         return self._session
 
-    def prepare_transform_job(
-        self,
-        data: str,
-        data_type: str = "S3Prefix",
-        content_type: str | None = None,
-        compression_type: str | None = None,
-        split_type: str | None = None,
-        job_name: str | None = None,
-        input_filter: str | None = None,
-        output_filter: str | None = None,
-        join_source: str | None = None,
-        experiment_config: Mapping[str, str] | None = None,
-        model_client_config: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    def prepare_transform_job(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The CreateTransformJob request ``transform`` would send (nothing is created)."""
-        v.check_s3_uri("data", data, allow_file=True)
-        _choice("data_type", data_type, DATA_TYPES)
-        _choice("compression_type", compression_type, COMPRESSION_TYPES)
-        _choice("split_type", split_type, SPLIT_TYPES)
-        _choice("join_source", join_source, JOIN_SOURCES)
-        for name, value in (("input_filter", input_filter), ("output_filter", output_filter)):
-            if value is not None and (not isinstance(value, str) or not value.startswith("$")):
-                raise ValidationError(name, value, "a JSONPath expression starting with '$'")
-        if job_name is not None:
-            v.check_job_name("job_name", job_name)
-        name = job_name or name_from_base(self.base_transform_job_name or self.model_name)
+        return self._request(TransformArguments(*args, **kwargs))
+
+    prepare_transform_job.__signature__ = _signature()  # type: ignore[attr-defined]
+
+    def _request(self, job: TransformArguments) -> dict[str, Any]:
+        name = job.job_name or name_from_base(self.base_transform_job_name or self.model_name)
         output_path = self.output_path
         if output_path is None:
             output_path = f"{self.sagemaker_session.default_output_prefix()}/{name}"
+        settings = {setting: getattr(self, setting) for setting in _settings() if setting != "sagemaker_session"}
         return build_transform_request(
-            job_name=name,
-            model_name=self.model_name,
-            data=data,
-            data_type=data_type,
-            content_type=content_type,
-            compression_type=compression_type,
-            split_type=split_type,
-            output_path=output_path,
-            output_kms_key=self.output_kms_key,
-            assemble_with=self.assemble_with,
-            accept=self.accept,
-            instance_count=self.instance_count,
-            instance_type=self.instance_type,
-            volume_kms_key=self.volume_kms_key,
-            strategy=self.strategy,
-            max_concurrent_transforms=self.max_concurrent_transforms,
-            max_payload=self.max_payload,
-            env=self.env,
-            tags=self.tags,
-            input_filter=input_filter,
-            output_filter=output_filter,
-            join_source=join_source,
-            model_client_config=model_client_config,
-            experiment_config=experiment_config,
+            {**settings, **attrs.asdict(job, recurse=False), "job_name": name, "output_path": output_path}
         )
 
-    def transform(
-        self,
-        data: str,
-        data_type: str = "S3Prefix",
-        content_type: str | None = None,
-        compression_type: str | None = None,
-        split_type: str | None = None,
-        job_name: str | None = None,
-        input_filter: str | None = None,
-        output_filter: str | None = None,
-        join_source: str | None = None,
-        experiment_config: Mapping[str, str] | None = None,
-        model_client_config: Mapping[str, Any] | None = None,
-        batch_data_capture_config: Any = None,
-        wait: bool = True,
-        logs: bool = True,
-    ) -> None:
+    def transform(self, *args: Any, **kwargs: Any) -> None:
         """Start a transform job over ``data`` (an S3 prefix, or a manifest); waits unless ``wait=False``."""
-        if batch_data_capture_config is not None:
-            raise ValidationError("batch_data_capture_config", batch_data_capture_config, "None (not supported)")
-        request = self.prepare_transform_job(
-            data,
-            data_type,
-            content_type,
-            compression_type,
-            split_type,
-            job_name,
-            input_filter,
-            output_filter,
-            join_source,
-            experiment_config,
-            model_client_config,
-        )
+        bound = _TRANSFORM_SIGNATURE.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        del values["self"]
+        capture, wait, logs = (values.pop(name) for name, _ in _TRANSFORM_ONLY)
+        if capture is not None:
+            raise ValidationError("batch_data_capture_config", capture, "None (not supported)")
+        request = self._request(TransformArguments(**values))
         self.sagemaker_session.check_request("CreateTransformJob", request)
         job = TransformJob(self.sagemaker_session, request["TransformJobName"])
         # a retry of our own create whose answer was lost finds the job: adopted, not an error
@@ -310,6 +290,8 @@ class Transformer:
         self.latest_transform_job = job
         if wait:
             job.wait(logs=logs)
+
+    transform.__signature__ = _TRANSFORM_SIGNATURE.replace(return_annotation=None)  # type: ignore[attr-defined]
 
     def wait(self, logs: bool = True) -> dict[str, Any]:
         return self._ensure_job().wait(logs=logs)
@@ -337,27 +319,18 @@ class Transformer:
 
             sagemaker_session = Session()
         job = TransformJob(sagemaker_session, transform_job_name)
-        d = job.describe()
-        output, resources = d["TransformOutput"], d["TransformResources"]
-        transformer = cls(
-            d["ModelName"],
-            resources["InstanceCount"],
-            resources["InstanceType"],
-            strategy=d.get("BatchStrategy"),
-            assemble_with=output.get("AssembleWith"),
-            output_path=output["S3OutputPath"],
-            output_kms_key=output.get("KmsKeyId") or None,
-            accept=output.get("Accept"),
-            max_concurrent_transforms=d.get("MaxConcurrentTransforms"),
-            max_payload=d.get("MaxPayloadInMB"),
-            env=d.get("Environment") or None,
-            base_transform_job_name=transform_job_name,
-            sagemaker_session=sagemaker_session,
-            volume_kms_key=resources.get("VolumeKmsKeyId") or None,
-        )
+        description = job.describe()
+        settings = {name: _from_description(description, name) for name in _settings() if name in REQUEST_PATHS}
+        settings.pop("tags")  # the job's tags are not part of DescribeTransformJob's answer
+        transformer = cls(**settings, base_transform_job_name=transform_job_name, sagemaker_session=sagemaker_session)
         transformer._current_job_name = transform_job_name
         transformer.latest_transform_job = job
         return transformer
+
+
+def _settings() -> list[str]:
+    """The constructor's keywords (its signature is their one declaration), each kept as an attribute."""
+    return list(inspect.signature(Transformer.__init__).parameters)[1:]
 
 
 class TransformJob:

@@ -104,80 +104,75 @@ def v1_codec(name: str) -> Any:
     return getattr(importlib.import_module(f"sagemaker_lite.{module}"), cls)()
 
 
+#: serializer/deserializer: (v2 method, the MIME attribute, module, callable wrapper, v1 default
+#: MIME type, the codec a v1 MIME keyword alone means)
+_CODEC_KINDS: Mapping[str, tuple[str, str, str, str, str, str]] = {
+    "serializer": (
+        "serialize",
+        "content_type",
+        "serializers",
+        "CallableSerializer",
+        "application/octet-stream",
+        "IdentitySerializer",
+    ),
+    "deserializer": ("deserialize", "accept", "deserializers", "CallableDeserializer", "*/*", "BytesDeserializer"),
+}
+
+
+def _codec_class(kind: str, position: int) -> Any:
+    import importlib
+
+    spec = _CODEC_KINDS[kind]
+    return getattr(importlib.import_module(f"sagemaker_lite.{spec[2]}"), spec[position])
+
+
 def is_plain_function(value: Any, method: str) -> bool:
     """A v1 codec: a function (or other callable) without the v2 object's ``method``."""
     return value is not None and callable(value) and not isinstance(value, type) and not hasattr(value, method)
 
 
-def _serializer_for(function: Any, content_type: str) -> Any:
-    from .serializers import CallableSerializer
-
-    return CallableSerializer(function, content_type)
-
-
-def _deserializer_for(function: Any, accept: str | tuple[str, ...]) -> Any:
-    from .deserializers import CallableDeserializer
-
-    return CallableDeserializer(function, accept)
-
-
 def wrap_plain_codecs(serializer: Any, deserializer: Any) -> tuple[Any, Any]:
     """v1 style: a plain function as serializer or deserializer becomes a codec object (with a warning)."""
-    if is_plain_function(serializer, "serialize"):
-        warn_deprecated(
-            "a plain function as serializer", "a serializer object (sagemaker_lite.serializers)", stacklevel=None
-        )
-        serializer = _serializer_for(serializer, getattr(serializer, "content_type", "application/octet-stream"))
-    if is_plain_function(deserializer, "deserialize"):
-        warn_deprecated(
-            "a plain function as deserializer", "a deserializer object (sagemaker_lite.deserializers)", stacklevel=None
-        )
-        deserializer = _deserializer_for(deserializer, getattr(deserializer, "accept", "*/*"))
-    return serializer, deserializer
+    codecs = {"serializer": serializer, "deserializer": deserializer}
+    for kind, codec in codecs.items():
+        method, attribute, module, _, default, _ = _CODEC_KINDS[kind]
+        if is_plain_function(codec, method):
+            warn_deprecated(
+                f"a plain function as {kind}", f"a {kind} object (sagemaker_lite.{module})", stacklevel=None
+            )
+            codecs[kind] = _codec_class(kind, 3)(codec, getattr(codec, attribute, default))
+    return codecs["serializer"], codecs["deserializer"]
 
 
-def with_content_type(serializer: Any, content_type: str) -> Any:
-    """The serializer's encoding under another Content-Type (a copy; the original is untouched)."""
+def retyped(kind: str, codec: Any, mime: str | tuple[str, ...]) -> Any:
+    """The codec's encoding under another Content-Type / Accept (a copy; the original is untouched).
+
+    ``retyped("serializer", CSVSerializer(), "text/plain")``: what ``predictor.content_type = ...``
+    and v1's ``content_type=``/``accept=`` keywords mean.
+    """
     import copy
 
-    if isinstance(getattr(serializer, "content_type", None), str) and "content_type" in vars(serializer):
-        changed = copy.copy(serializer)
-        changed.content_type = content_type
+    method, attribute, *_ = _CODEC_KINDS[kind]
+    if attribute in vars(codec):
+        changed = copy.copy(codec)
+        setattr(changed, attribute, mime)
         return changed
-    return _serializer_for(serializer.serialize, content_type)
-
-
-def with_accept(deserializer: Any, accept: str | tuple[str, ...]) -> Any:
-    """The deserializer's decoding, asking for another Accept (a copy; the original is untouched)."""
-    import copy
-
-    if "accept" in vars(deserializer):
-        changed = copy.copy(deserializer)
-        changed.accept = accept
-        return changed
-    return _deserializer_for(deserializer.deserialize, accept)
+    return _codec_class(kind, 3)(getattr(codec, method), mime)
 
 
 def realtime_codecs(
     serializer: Any, deserializer: Any, content_type: str | None, accept: str | None
 ) -> tuple[Any, Any]:
     """``RealTimePredictor``'s v1 ``content_type``/``accept`` keywords folded into the codecs."""
-    if content_type is not None:
-        if serializer is None:
-            from .serializers import IdentitySerializer
-
-            serializer = IdentitySerializer(content_type)
-        elif is_plain_function(serializer, "serialize"):
-            serializer = _serializer_for(serializer, content_type)
+    codecs = {"serializer": serializer, "deserializer": deserializer}
+    for kind, mime in (("serializer", content_type), ("deserializer", accept)):
+        codec = codecs[kind]
+        if mime is None:
+            continue
+        if codec is None:
+            codecs[kind] = _codec_class(kind, 5)(mime)
+        elif is_plain_function(codec, _CODEC_KINDS[kind][0]):
+            codecs[kind] = _codec_class(kind, 3)(codec, mime)
         else:
-            serializer = with_content_type(serializer, content_type)
-    if accept is not None:
-        if deserializer is None:
-            from .deserializers import BytesDeserializer
-
-            deserializer = BytesDeserializer(accept)
-        elif is_plain_function(deserializer, "deserialize"):
-            deserializer = _deserializer_for(deserializer, accept)
-        else:
-            deserializer = with_accept(deserializer, accept)
-    return serializer, deserializer
+            codecs[kind] = retyped(kind, codec, mime)
+    return codecs["serializer"], codecs["deserializer"]

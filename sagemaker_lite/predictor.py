@@ -29,10 +29,9 @@ from . import _validation as v
 from .compat import (
     V1_CODECS,
     realtime_codecs,
+    retyped,
     v1_codec,
     warn_deprecated,
-    with_accept,
-    with_content_type,
     wrap_plain_codecs,
 )
 from .deserializers import BaseDeserializer, BytesDeserializer
@@ -168,7 +167,7 @@ class Predictor:
         warn_deprecated("Predictor.content_type = ...", "Predictor(serializer=...) with that CONTENT_TYPE")
         if not isinstance(value, str) or not value:
             raise ValidationError("content_type", value, "a MIME type string such as 'text/csv'")
-        self.serializer = with_content_type(self.serializer, value)
+        self.serializer = retyped("serializer", self.serializer, value)
 
     @property
     def accept(self) -> str | tuple[str, ...]:
@@ -184,7 +183,7 @@ class Predictor:
         ok = ok or (isinstance(value, tuple) and bool(value) and all(isinstance(a, str) and a for a in value))
         if not ok:
             raise ValidationError("accept", value, "a MIME type string such as 'application/json', or a tuple of them")
-        self.deserializer = with_accept(self.deserializer, value)
+        self.deserializer = retyped("deserializer", self.deserializer, value)
 
     @property
     def endpoint(self) -> str:

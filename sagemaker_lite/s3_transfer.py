@@ -5,8 +5,8 @@
     s3_transfer.put_file(session, handle, "s3://bucket/model/model.tar.gz")   # or file:///...
 
 Users call these as ``Session`` methods (``session.upload_data(...)``, the official
-names and signatures); the methods delegate here so ``session.py`` stays about clients,
-buckets and roles. Each function takes the Session first and uses only its
+names and signatures): ``Session`` binds these functions as its methods, so
+``session.py`` stays about clients, buckets and roles. Each function takes the Session first and uses only its
 ``s3_client``, ``default_bucket()``, ``default_bucket_prefix`` and ``progress``, so a
 ``LocalSession`` transfers the same way. Arguments are checked before any call.
 """
@@ -63,7 +63,13 @@ def upload_data(
     *,
     progress: bool | None = None,
 ) -> str:
-    """``Session.upload_data``: a file or a directory to S3; returns its URI (a directory's prefix)."""
+    """Upload a file or a directory; returns its S3 URI.
+
+    ``session.upload_data("train.csv", key_prefix="boston")`` -> ``s3://<bucket>/boston/train.csv``;
+    for a directory the URI is the prefix holding its files. Large files go multipart
+    through s3transfer. ``callback`` is s3transfer's (called with bytes moved);
+    ``progress`` overrides the Session's setting for this call.
+    """
     if path is None or not isinstance(path, (str, os.PathLike)):
         fail("path", path, "a local file or directory path")
     if callback is not None and not callable(callback):
@@ -116,7 +122,7 @@ def download_data(
     *,
     progress: bool | None = None,
 ) -> list[str]:
-    """``Session.download_data``: every object under ``s3://bucket/key_prefix`` into ``path``."""
+    """Download every object under ``s3://bucket/key_prefix`` into ``path``; returns local paths."""
     if path is None or not isinstance(path, (str, os.PathLike)):
         fail("path", path, "a local directory path")
     _check_bucket(bucket)
@@ -156,15 +162,24 @@ def list_objects(session: Any, bucket: str, key_prefix: str) -> dict[str, int]:
 
 
 def list_s3_files(session: Any, bucket: str, key_prefix: str) -> list[str]:
-    """``Session.list_s3_files``: the keys under ``s3://bucket/key_prefix``."""
+    """Keys of the objects under ``s3://bucket/key_prefix`` (as the official Session returns them)."""
     _check_bucket(bucket)
     if not isinstance(key_prefix, str):
         fail("key_prefix", key_prefix, "a key prefix string ('' for the whole bucket)")
     return list(list_objects(session, bucket, key_prefix))
 
 
-def read_s3_bytes(session: Any, bucket: str, key: str, key_parameter: str = "key") -> bytes:
-    """``Session.read_s3_bytes``: the body of ``s3://bucket/key``."""
+def read_s3_bytes(session: Any, bucket: str, key: str) -> bytes:
+    """The body of ``s3://bucket/key``."""
+    return _read(session, bucket, key, "key")
+
+
+def read_s3_file(session: Any, bucket: str, key_prefix: str) -> str:
+    """The body of ``s3://bucket/key_prefix`` decoded as UTF-8 (the official name and signature)."""
+    return _read(session, bucket, key_prefix, "key_prefix").decode("utf-8")
+
+
+def _read(session: Any, bucket: str, key: str, key_parameter: str) -> bytes:
     _check_object(bucket, key, key_parameter)
     return bytes(session.s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
 
@@ -172,7 +187,7 @@ def read_s3_bytes(session: Any, bucket: str, key: str, key_parameter: str = "key
 def upload_string_as_file_body(
     session: Any, body: str | bytes, bucket: str, key: str, kms_key: str | None = None
 ) -> str:
-    """``Session.upload_string_as_file_body``: write ``body`` to ``s3://bucket/key``; returns the URI."""
+    """Write ``body`` to ``s3://bucket/key``; returns the URI."""
     if not isinstance(body, (str, bytes, bytearray)):
         fail("body", body, "str or bytes")
     _check_object(bucket, key, "key")

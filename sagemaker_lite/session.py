@@ -300,54 +300,14 @@ class Session(SessionShortcuts, SessionBackend):
             f"Stop it with: Estimator.attach({job_name!r}, wait=False).latest_training_job.stop()"
         )
 
-    # --- S3 transfers (s3_transfer.py does them; these are the official names) ------------
+    # --- S3 transfers: s3_transfer's functions, bound as methods under the official names ----
 
-    def upload_data(
-        self,
-        path: str | os.PathLike[str],
-        bucket: str | None = None,
-        key_prefix: str = "data",
-        extra_args: Mapping[str, Any] | None = None,
-        callback: Any = None,
-        *,
-        progress: bool | None = None,
-    ) -> str:
-        """Upload a file or a directory; returns its S3 URI.
-
-        ``session.upload_data("train.csv", key_prefix="boston")`` -> ``s3://<bucket>/boston/train.csv``;
-        for a directory the URI is the prefix holding its files. Large files go multipart
-        through s3transfer. ``callback`` is s3transfer's (called with bytes moved);
-        ``progress`` overrides the Session's setting for this call.
-        """
-        return s3_transfer.upload_data(self, path, bucket, key_prefix, extra_args, callback, progress=progress)
-
-    def download_data(
-        self,
-        path: str | os.PathLike[str],
-        bucket: str,
-        key_prefix: str = "",
-        extra_args: Mapping[str, Any] | None = None,
-        *,
-        progress: bool | None = None,
-    ) -> list[str]:
-        """Download every object under ``s3://bucket/key_prefix`` into ``path``; returns local paths."""
-        return s3_transfer.download_data(self, path, bucket, key_prefix, extra_args, progress=progress)
-
-    def list_s3_files(self, bucket: str, key_prefix: str) -> list[str]:
-        """Keys of the objects under ``s3://bucket/key_prefix`` (as the official Session returns them)."""
-        return s3_transfer.list_s3_files(self, bucket, key_prefix)
-
-    def read_s3_bytes(self, bucket: str, key: str) -> bytes:
-        """The body of ``s3://bucket/key``."""
-        return s3_transfer.read_s3_bytes(self, bucket, key)
-
-    def upload_string_as_file_body(self, body: str | bytes, bucket: str, key: str, kms_key: str | None = None) -> str:
-        """Write ``body`` to ``s3://bucket/key``; returns the URI."""
-        return s3_transfer.upload_string_as_file_body(self, body, bucket, key, kms_key)
-
-    def read_s3_file(self, bucket: str, key_prefix: str) -> str:
-        """The body of ``s3://bucket/key_prefix`` decoded as UTF-8 (the official name and signature)."""
-        return s3_transfer.read_s3_bytes(self, bucket, key_prefix, "key_prefix").decode("utf-8")
+    upload_data = s3_transfer.upload_data
+    download_data = s3_transfer.download_data
+    list_s3_files = s3_transfer.list_s3_files
+    read_s3_bytes = s3_transfer.read_s3_bytes
+    read_s3_file = s3_transfer.read_s3_file
+    upload_string_as_file_body = s3_transfer.upload_string_as_file_body
 
     # --- roles ---------------------------------------------------------------------
 

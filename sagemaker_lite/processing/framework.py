@@ -32,7 +32,8 @@ import attrs
 from .._validation import fail
 from .io import ProcessingInput, ProcessingOutput
 from .job import ProcessingJob
-from .processor import CODE_INPUT_NAME, Processor, ScriptProcessor, _join
+from .processor import CODE_INPUT_NAME, Processor, ScriptProcessor
+from .staging import join_uri
 
 ENTRYPOINT_INPUT_NAME = "entrypoint"
 ENTRYPOINT_CONTAINER_DIR = "/opt/ml/processing/input/entrypoint"
@@ -185,15 +186,15 @@ class FrameworkProcessor(Processor):
         self, code: str | None, job_name: str, stager: Any, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
         base = self._config.code_location or stager.default_base()
-        prefix = _join(base, job_name, "source")
+        prefix = join_uri(base, job_name, "source")
         source_dir = options.get("source_dir")
         if source_dir is not None and str(source_dir).startswith("s3://"):
             archive_uri = str(source_dir)
         else:
-            archive_uri = stager.archive(self.__dict__["_archive"], _join(prefix, SOURCE_ARCHIVE))
+            archive_uri = stager.archive(self.__dict__["_archive"], join_uri(prefix, SOURCE_ARCHIVE))
         script_name = Path(str(code)).as_posix() if source_dir else Path(str(code)).name
         script = runproc_script(self._config.command or ["python"], script_name)
-        runproc_uri = stager.text(script, _join(prefix, RUNPROC))
+        runproc_uri = stager.text(script, join_uri(prefix, RUNPROC))
         code_input = ProcessingInput(source=archive_uri, destination=FRAMEWORK_CODE_DIR, input_name=CODE_INPUT_NAME)
         entry_input = ProcessingInput(
             source=runproc_uri, destination=ENTRYPOINT_CONTAINER_DIR, input_name=ENTRYPOINT_INPUT_NAME

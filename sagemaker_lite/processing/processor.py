@@ -30,94 +30,16 @@ from typing import Any, ClassVar
 import attrs
 
 from .._configured import ConfigBacked
-from .._validation import check_job_name, fail, split_s3_uri
+from .._validation import check_job_name, fail
 from ..jobs import create_or_adopt
 from ..naming import base_name_from_image, name_from_base
-from ..s3_transfer import put_file
 from .io import ProcessingInput, ProcessingOutput
 from .job import ProcessingJob
 from .request import ProcessorConfig, build_processing_request
+from .staging import Stager, join_uri
 
 CODE_INPUT_NAME = "code"
 CODE_CONTAINER_DIR = "/opt/ml/processing/input/code"
-
-
-def stage_path(session: Any, path: str, prefix_uri: str, kms_key: str | None = None) -> str:
-    """Put a local file or directory under ``prefix_uri``; returns its URI (a file's own, or the prefix).
-
-    ``s3://`` goes through ``Session.upload_data`` (progress, retries); ``file://`` (local
-    mode's default locations) is a copy on this machine.
-    """
-    local = Path(path)
-    if not local.exists():
-        fail("source", path, "an existing local file or directory, or an s3:// URI")
-    if prefix_uri.startswith("s3://"):
-        from ..s3 import parse_s3_url
-
-        bucket, prefix = parse_s3_url(prefix_uri)
-        extra = {"SSEKMSKeyId": kms_key, "ServerSideEncryption": "aws:kms"} if kms_key else None
-        return str(session.upload_data(str(local), bucket=bucket, key_prefix=prefix, extra_args=extra))
-    target = Path(prefix_uri.removeprefix("file://"))
-    target.mkdir(parents=True, exist_ok=True)
-    if local.is_dir():
-        shutil.copytree(local, target, dirs_exist_ok=True)
-        return target.as_uri()
-    shutil.copy2(local, target / local.name)
-    return (target / local.name).as_uri()
-
-
-def _join(*parts: str) -> str:
-    from ..s3 import s3_path_join
-
-    head, *rest = parts
-    if head.startswith("file://"):
-        return "file://" + "/".join([head.removeprefix("file://").rstrip("/"), *(p.strip("/") for p in rest if p)])
-    return s3_path_join(head, *rest)
-
-
-class _Stager:
-    """Puts local files where the request will point, or (``planned``) only says where.
-
-    The default location is looked up once and only when something needs it (hosted, that is
-    the default bucket: an STS call and maybe CreateBucket); planning uses a stand-in of the
-    same length, so the limits check runs before any call.
-    """
-
-    def __init__(self, session: Any, kms_key: str | None, *, planned: bool) -> None:
-        self.session = session
-        self.kms_key = kms_key
-        self.planned = planned
-        self._base: str | None = None
-
-    def default_base(self) -> str:
-        if self._base is None:
-            if self.planned:
-                self._base = str(self.session.planned_output_prefix())
-            else:
-                self._base = str(self.session.default_output_prefix())
-        return self._base
-
-    def path(self, local_path: str, prefix_uri: str) -> str:
-        if self.planned:
-            return prefix_uri if Path(local_path).is_dir() else _join(prefix_uri, Path(local_path).name)
-        return stage_path(self.session, local_path, prefix_uri, self.kms_key)
-
-    def archive(self, archive: Any, uri: str) -> str:
-        """A packed ``sourcedir.tar.gz``: to S3 through ``code.upload_source`` (reuses an identical copy)."""
-        if self.planned:
-            return uri
-        if uri.startswith("s3://"):
-            from ..code import upload_source
-
-            bucket, key = split_s3_uri(uri, "code_location")
-            return str(upload_source(self.session, archive, bucket=bucket, key=key, kms_key=self.kms_key).uri)
-        with open(archive.path, "rb") as handle:
-            return put_file(self.session, handle, uri, self.kms_key, parameter="code_location")
-
-    def text(self, body: str, uri: str) -> str:
-        if self.planned:
-            return uri
-        return put_file(self.session, body, uri, self.kms_key, parameter="code_location")
 
 
 class Processor(ConfigBacked):
@@ -313,20 +235,20 @@ class Processor(ConfigBacked):
     ) -> dict[str, Any]:
         """Stage (or, ``planned``, only work out where staging would put things) and build the request."""
         session = self.sagemaker_session
-        stager = _Stager(session, kms_key, planned=planned)
+        stager = Stager(session, kms_key, planned=planned)
         input_entries: list[dict[str, Any]] = []
         for index, item in enumerate(user_inputs, start=1):
             input_name = item.input_name or f"input-{index}"
             uri = None
             if item.needs_staging:
-                uri = stager.path(str(item.source), _join(stager.default_base(), name, "input", input_name))
+                uri = stager.path(str(item.source), join_uri(stager.default_base(), name, "input", input_name))
             input_entries.append(item.to_request(input_name, uri))
         code_inputs, entrypoint = self._stage_code(code, name, stager, **code_options)
         input_entries.extend(code_inputs)
         output_entries = []
         for index, out in enumerate(user_outputs, start=1):
             output_name = out.output_name or f"output-{index}"
-            destination = out.destination or _join(stager.default_base(), name, "output", output_name)
+            destination = out.destination or join_uri(stager.default_base(), name, "output", output_name)
             output_entries.append(out.to_request(output_name, destination))
         request = build_processing_request(
             self._config,
@@ -348,7 +270,7 @@ class Processor(ConfigBacked):
         """Hook: check the code arguments before anything is staged."""
 
     def _stage_code(
-        self, code: str | None, job_name: str, stager: _Stager, **options: Any
+        self, code: str | None, job_name: str, stager: Stager, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
         """Hook: stage code; returns the extra inputs and the container entrypoint."""
         return [], self._config.entrypoint
@@ -410,13 +332,13 @@ class ScriptProcessor(Processor):
             fail("code", code, "an existing local script file (or an s3:// URI)")
 
     def _stage_code(
-        self, code: str | None, job_name: str, stager: _Stager, **options: Any
+        self, code: str | None, job_name: str, stager: Stager, **options: Any
     ) -> tuple[list[dict[str, Any]], list[str] | None]:
         text = str(code)
         if text.startswith("s3://"):
             uri = text
         else:
-            uri = stager.path(text, _join(stager.default_base(), job_name, "input", "code"))
+            uri = stager.path(text, join_uri(stager.default_base(), job_name, "input", "code"))
         script = text.rstrip("/").rsplit("/", 1)[-1]
         code_input = ProcessingInput(source=uri, destination=CODE_CONTAINER_DIR, input_name=CODE_INPUT_NAME)
         command = list(self._config.command or [])

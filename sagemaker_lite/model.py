@@ -353,15 +353,7 @@ class Model(ConfigBacked):
         capture_default: str | None,
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         """CreateModel, CreateEndpointConfig and CreateEndpoint for this deploy (pure)."""
-        container = container_definition(image, model_data, self._container_env(region))
-        model_request = build_create_model_request(
-            model_name,
-            role_arn,
-            container,
-            vpc_config=self._config.vpc_config,
-            enable_network_isolation=self._config.enable_network_isolation,
-            tags=deploy.tags,  # the model and the config are tagged too, as officially (cost allocation)
-        )
+        model_request = self._create_model_request(deploy, model_name, image, region, role_arn, model_data)
         capture = None
         if deploy.data_capture_config is not None:
             capture = deploy.data_capture_config.to_request(capture_default)
@@ -373,6 +365,19 @@ class Model(ConfigBacked):
             data_capture=capture,
         )
         return model_request, config_request, build_create_endpoint_request(endpoint, endpoint, deploy.tags)
+
+    def _create_model_request(
+        self, deploy: DeployConfig, model_name: str, image: str, region: str, role_arn: str, model_data: str | None
+    ) -> dict[str, Any]:
+        """CreateModel (pure): for an endpoint, and for a batch transform (``transformer``)."""
+        return build_create_model_request(
+            model_name,
+            role_arn,
+            container_definition(image, model_data, self._container_env(region)),
+            vpc_config=self._config.vpc_config,
+            enable_network_isolation=self._config.enable_network_isolation,
+            tags=deploy.tags,  # the model and the config are tagged too, as officially (cost allocation)
+        )
 
     @staticmethod
     def _check_requests(session: Any, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:

@@ -383,7 +383,7 @@ class TransformJob:
 
 def create_model_for_transform(model: Any, instance_type: str, tags: Any = None) -> str:
     """CreateModel only (no endpoint) for ``model``, named as deploy would name it; returns the name."""
-    from .hosting import DeployConfig, build_create_model_request, container_definition
+    from .hosting import DeployConfig
 
     v.check_instance_type("instance_type", instance_type)
     deploy = DeployConfig(initial_instance_count=1, instance_type=instance_type, tags=tags)
@@ -398,14 +398,7 @@ def create_model_for_transform(model: Any, instance_type: str, tags: Any = None)
     name = model.config.name or name_from_base(model._base_name(image))
     role_arn = session.expand_role(model.config.role) if model.config.role else ""
     model_data = model._stage_code(session, name, model.config.code_files()) or model.config.model_data
-    request = build_create_model_request(
-        name,
-        role_arn,
-        container_definition(image, model_data, model._container_env(region)),
-        vpc_config=model.config.vpc_config,
-        enable_network_isolation=model.config.enable_network_isolation,
-        tags=deploy.tags,
-    )
+    request = model._create_model_request(deploy, name, image, region, role_arn, model_data)
     if not request["ExecutionRoleArn"]:
         del request["ExecutionRoleArn"]
     session.check_request("CreateModel", request)

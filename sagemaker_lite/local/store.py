@@ -188,19 +188,18 @@ def pid_alive(pid: int) -> bool:
 ORPHAN_REASON = "InternalServerError: the local process (pid {pid}) that ran this job exited before the job finished"
 
 
-def orphan_description(description: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any] | None:
+def orphan_description(
+    description: dict[str, Any], meta: dict[str, Any], status_field: str = "TrainingJobStatus"
+) -> dict[str, Any] | None:
     """The finished record of a job whose process died mid-job (None: the job is finished or live)."""
-    if description.get("TrainingJobStatus") in ("Completed", "Failed", "Stopped"):
+    if description.get(status_field) in ("Completed", "Failed", "Stopped"):
         return None
     pid = int(meta.get("pid", 0))
     if pid_alive(pid):
         return None
-    finished = dict(description)
-    finished.update(
-        TrainingJobStatus="Failed",
-        SecondaryStatus="Failed",
-        FailureReason=ORPHAN_REASON.format(pid=pid),
-    )
+    finished = {**description, status_field: "Failed", "FailureReason": ORPHAN_REASON.format(pid=pid)}
+    if "SecondaryStatus" in description:
+        finished["SecondaryStatus"] = "Failed"
     return finished
 
 

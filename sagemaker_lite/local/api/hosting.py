@@ -30,7 +30,7 @@ from ...errors import LocalModeError
 from ..account import LocalAccount
 from ..serving.endpoint import LocalEndpoint, now
 from ..store import client_error, local_arn, private_dir
-from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
+from .validation import PLACEHOLDER_ROLE, metadata, page, validate_parameters
 
 
 def _not_found(kind: str, arn: str, operation: str) -> Exception:
@@ -78,13 +78,7 @@ def _list(items: list[dict[str, Any]], params: dict[str, Any], key: str, name_fi
     if params.get("SortBy") == "Status":
         sort_key = "EndpointStatus"
     items.sort(key=lambda i: i[sort_key], reverse=params.get("SortOrder", "Descending") == "Descending")
-    start = int(params.get("NextToken") or 0)
-    size = int(params.get("MaxResults") or 10)
-    result: dict[str, Any] = {key: items[start : start + size]}
-    if start + size < len(items):
-        result["NextToken"] = str(start + size)
-    result["ResponseMetadata"] = metadata()
-    return result
+    return page(items, params, key)
 
 
 class LocalHostingMixin:

@@ -18,8 +18,8 @@ from typing import Any
 
 from ..account import LocalAccount
 from ..processing.job import TERMINAL, LocalProcessingJob, processing_dir
-from ..store import client_error, pid_alive, read_record
-from .validation import metadata, validate_parameters
+from ..store import client_error, orphan_description, read_record
+from .validation import metadata, page, validate_parameters
 
 
 def _refuse(message: str) -> Exception:
@@ -67,13 +67,7 @@ class LocalProcessingMixin:
         if record is None:
             raise client_error("ValidationException", f"Could not find requested job with name {name}", operation)
         description, meta = record
-        if description.get("ProcessingJobStatus") not in TERMINAL and not pid_alive(int(meta.get("pid", 0))):
-            description["ProcessingJobStatus"] = "Failed"
-            description["FailureReason"] = (
-                f"InternalServerError: the local process (pid {meta.get('pid')}) that ran this job exited "
-                "before the job finished"
-            )
-        return description
+        return orphan_description(description, meta, "ProcessingJobStatus") or description
 
     def create_processing_job(self, **request: Any) -> dict[str, Any]:
         """Validate, reserve the name, start the job in the background; returns ``{"ProcessingJobArn": ...}``."""
@@ -130,7 +124,7 @@ class LocalProcessingMixin:
         validate_parameters("ListProcessingJobs", params)
         base = processing_dir(self.root)
         names = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
-        summaries = []
+        summaries: list[dict[str, Any]] = []
         for name in names:
             try:
                 description = self.describe_processing_job(ProcessingJobName=name)
@@ -157,10 +151,4 @@ class LocalProcessingMixin:
                 }
             )
         summaries.sort(key=lambda s: s["CreationTime"], reverse=params.get("SortOrder", "Descending") == "Descending")
-        start = int(params.get("NextToken") or 0)
-        size = int(params.get("MaxResults") or 10)
-        result: dict[str, Any] = {"ProcessingJobSummaries": summaries[start : start + size]}
-        if start + size < len(summaries):
-            result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = metadata()
-        return result
+        return page(summaries, params, "ProcessingJobSummaries")

@@ -47,7 +47,7 @@ from .hosting import LocalHostingMixin
 from .processing import LocalProcessingMixin
 from .transform import LocalTransformMixin
 from .tuning import LocalTuningMixin
-from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
+from .validation import PLACEHOLDER_ROLE, metadata, page, validate_parameters
 
 JOB_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
@@ -279,13 +279,7 @@ class LocalSageMakerClient(LocalHostingMixin, LocalProcessingMixin, LocalTuningM
         sort_by = {"Name": "TrainingJobName", "Status": "TrainingJobStatus"}
         sort_key = sort_by.get(params.get("SortBy", ""), "CreationTime")
         summaries.sort(key=lambda s: s[sort_key], reverse=params.get("SortOrder", "Ascending") == "Descending")
-        start = int(params.get("NextToken") or 0)
-        size = int(params.get("MaxResults") or 10)
-        result: dict[str, Any] = {"TrainingJobSummaries": summaries[start : start + size]}
-        if start + size < len(summaries):
-            result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = metadata()
-        return result
+        return page(summaries, params, "TrainingJobSummaries")
 
     def list_tags(self, **params: Any) -> dict[str, Any]:
         """The Tags of a local job's CreateTrainingJob request (``attach`` restores them)."""

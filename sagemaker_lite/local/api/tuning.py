@@ -20,7 +20,7 @@ from ...errors import LocalModeError
 from ..account import LocalAccount
 from ..store import client_error, read_record
 from ..tuning.job import LocalTuningJob
-from .validation import PLACEHOLDER_ROLE, metadata, validate_parameters
+from .validation import PLACEHOLDER_ROLE, metadata, page, validate_parameters
 
 TUNING_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 
@@ -135,13 +135,7 @@ class LocalTuningMixin:
         elif params.get("SortBy") in ("Name", "Status"):
             key = "TrainingJobName" if params["SortBy"] == "Name" else "TrainingJobStatus"
             summaries.sort(key=lambda s: s[key], reverse=params.get("SortOrder", "Descending") == "Descending")
-        start = int(params.get("NextToken") or 0)
-        size = int(params.get("MaxResults") or 10)
-        result: dict[str, Any] = {"TrainingJobSummaries": summaries[start : start + size]}
-        if start + size < len(summaries):
-            result["NextToken"] = str(start + size)
-        result["ResponseMetadata"] = metadata()
-        return result
+        return page(summaries, params, "TrainingJobSummaries")
 
     def stop_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
 

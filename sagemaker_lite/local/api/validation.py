@@ -34,3 +34,14 @@ def validate_parameters(operation: str, params: dict[str, Any]) -> None:
 
 def metadata() -> dict[str, Any]:
     return {"RequestId": str(uuid.uuid4()), "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+
+
+def page(items: list[dict[str, Any]], params: dict[str, Any], key: str) -> dict[str, Any]:
+    """One page of a List* answer: ``MaxResults`` (default 10) from ``NextToken``, and the next token."""
+    start = int(params.get("NextToken") or 0)
+    size = int(params.get("MaxResults") or 10)
+    result: dict[str, Any] = {key: items[start : start + size]}
+    if start + size < len(items):
+        result["NextToken"] = str(start + size)
+    result["ResponseMetadata"] = metadata()
+    return result

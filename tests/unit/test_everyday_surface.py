@@ -13,9 +13,9 @@ import warnings
 from typing import Any
 
 import pytest
+from support.aws_double import RecordingAWS
 
-from sagemaker_lite import utils
-from sagemaker_lite.backend import SessionBackend
+from sagemaker_lite import Session, utils
 from sagemaker_lite.deserializers import CallableDeserializer, CSVDeserializer, JSONDeserializer
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
@@ -113,26 +113,26 @@ def test_hyperparameters_are_returned_as_given() -> None:
     }
 
 
-class FakeRuntime:
+class FakeRuntime(RecordingAWS):
+    """InvokeEndpoint answered in-process (support.aws_double), always with one body; ``requests``: what was sent."""
+
     def __init__(self, body: bytes, content_type: str) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.body, self.content_type = body, content_type
+        super().__init__()
+        self.on("sagemaker-runtime.InvokeEndpoint", lambda p: {"Body": io.BytesIO(body), "ContentType": content_type})
 
-    def invoke_endpoint(self, **request: Any) -> dict[str, Any]:
-        self.requests.append(request)
-        return {"Body": io.BytesIO(self.body), "ContentType": self.content_type}
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return self.params_of("InvokeEndpoint")
 
 
-class FakeSession(SessionBackend):
-    """Only a runtime client; the hosted behaviours (``check_request``...) are the seam's own."""
-
-    def __init__(self, runtime: FakeRuntime) -> None:
-        self.sagemaker_runtime_client = runtime
+def session_on(runtime: FakeRuntime) -> Session:
+    """A Session whose clients reach only ``runtime``."""
+    return Session(boto_session=runtime.boto_session())
 
 
 def test_content_type_and_accept_are_settable_v1_style() -> None:
     runtime = FakeRuntime(b"1,2\n", "text/csv")
-    predictor = Predictor("ep", FakeSession(runtime), serializer=CSVSerializer(), deserializer=JSONDeserializer())
+    predictor = Predictor("ep", session_on(runtime), serializer=CSVSerializer(), deserializer=JSONDeserializer())
     with pytest.warns(DeprecationWarning, match="content_type"):
         predictor.content_type = "text/plain"
     with pytest.warns(DeprecationWarning, match="accept"):
@@ -153,7 +153,7 @@ def test_content_type_on_a_custom_serializer_keeps_its_encoding() -> None:
             return str(data).upper()
 
     runtime = FakeRuntime(b"ok", "text/plain")
-    predictor = Predictor("ep", FakeSession(runtime), serializer=Upper())
+    predictor = Predictor("ep", session_on(runtime), serializer=Upper())
     with pytest.warns(DeprecationWarning):
         predictor.content_type = "text/plain"
     predictor.predict("abc")
@@ -165,7 +165,7 @@ def test_plain_functions_as_codecs_are_wrapped() -> None:
     with pytest.warns(DeprecationWarning, match="plain function") as record:
         predictor = Predictor(
             "ep",
-            FakeSession(runtime),
+            session_on(runtime),
             serializer=json.dumps,
             deserializer=lambda stream, content_type: (json.loads(stream.read()), content_type),
         )
@@ -182,7 +182,7 @@ def test_real_time_predictor_v1_keywords() -> None:
         warnings.simplefilter("always")
         predictor = RealTimePredictor(
             endpoint="ep",
-            sagemaker_session=FakeSession(runtime),
+            sagemaker_session=session_on(runtime),
             serializer=json.dumps,
             content_type="application/json",
             accept="application/json",
@@ -193,7 +193,7 @@ def test_real_time_predictor_v1_keywords() -> None:
     assert runtime.requests[-1]["Accept"] == "application/json"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        typed = RealTimePredictor("ep", FakeSession(runtime), serializer=JSONSerializer(), content_type="text/x-json")
+        typed = RealTimePredictor("ep", session_on(runtime), serializer=JSONSerializer(), content_type="text/x-json")
     assert typed.content_type == "text/x-json" and isinstance(typed.serializer, JSONSerializer)
 
 

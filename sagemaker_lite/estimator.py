@@ -36,16 +36,12 @@ from .errors import ValidationError
 from .inputs import FileSystemInput, TrainingInput, channels_for_job, inputs_from_channels
 from .jobs import TrainingJob
 from .naming import base_name_from_image, name_from_base
+from .plan import ScriptMode, TrainingPlan
 from .script_config import FrameworkConfig
-from .training import (
-    TrainingConfig,
-    build_training_request,
-    config_kwargs_from_description,
-    data_channels_from_description,
-    encode_hyperparameter,
-)
-
-EXPERIMENT_CONFIG_KEYS = ("ExperimentName", "TrialName", "TrialComponentDisplayName")
+from .staging import entry_point_in_source, planned_training, program, stage_training, stages_under_job_prefix
+from .training import EXPERIMENT_CONFIG_KEYS as EXPERIMENT_CONFIG_KEYS
+from .training import TrainingConfig, training_job_request
+from .training_attach import config_kwargs_from_description, data_channels_from_description
 
 
 class EstimatorBase(ConfigBacked):
@@ -54,6 +50,8 @@ class EstimatorBase(ConfigBacked):
     _config_class: ClassVar[type[TrainingConfig]] = TrainingConfig
     #: default base job name when no image names one
     JOB_CLASS_NAME: ClassVar[str] = "training-job"
+    #: a given job_name is checked unused before code is staged under ``<job>/source/``
+    _CHECKS_NAME_BEFORE_STAGING: ClassVar[bool] = False
 
     _config: TrainingConfig
 
@@ -118,39 +116,45 @@ class EstimatorBase(ConfigBacked):
             return self._config
         return attrs.evolve(self._config, image_uri=image_uri)
 
-    def _validate_inputs(self, inputs: Any) -> list[dict[str, Any]]:
-        return channels_for_job(inputs, self._config, self.sagemaker_session)
-
     def _validate_before_io(self) -> None:
         """Hook: checks of local things (files) that must pass before any upload or call."""
 
-    def _prepare_for_training(self, job_name: str) -> None:
-        """Hook for subclasses that stage things (code) before the job is created."""
-
-    def _stages_under_job_prefix(self) -> bool:
-        """Hook: True when ``_prepare_for_training`` writes under ``<job name>/`` in S3 (framework code)."""
-        return False
-
-    def _extra_channels(self) -> list[dict[str, Any]]:
-        """Hook: channels the SDK adds after the user's and the model channel (e.g. code)."""
-        return []
+    def _script_mode(self, config: TrainingConfig) -> ScriptMode | None:
+        """Data hook: script mode's facts for ``config`` (None: the image runs as it is)."""
+        return None
 
     @classmethod
     def _user_inputs(cls, inputs: dict[str, Any]) -> dict[str, Any]:
         """Hook: drop SDK-added channels from an attached job's inputs."""
         return inputs
 
-    def _hyperparameters_for_request(self) -> dict[str, str]:
-        return {key: encode_hyperparameter(value) for key, value in self.hyperparameters().items()}
-
-    def _extra_request_fields(self) -> dict[str, Any]:
-        return {}
-
-    def _resolve_output_path(self) -> str:
-        if self._config.output_path:
-            return self._config.output_path
-        prefix: str = self.sagemaker_session.default_output_prefix()
-        return prefix + "/"
+    def _plan(self, inputs: Any, job_name: str | None, experiment_config: Mapping[str, str] | None) -> TrainingPlan:
+        """Everything the job is, decided and validated without I/O (local files are read)."""
+        session = self.sagemaker_session
+        for instance_type in self._config.instance_types():
+            session.check_instance_type("instance_type", instance_type)
+        channels = channels_for_job(inputs, self._config, session)
+        session.check_role(self._config.role, "")
+        session.check_checkpoint(self._config.checkpoint_local_path, self._config.checkpoint_s3_uri)
+        self._validate_before_io()
+        if job_name is not None:
+            v.check_job_name("job_name", job_name)
+        if experiment_config is not None and (
+            not isinstance(experiment_config, Mapping)
+            or not all(isinstance(k, str) and isinstance(val, str) for k, val in experiment_config.items())
+        ):
+            raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
+        image = self.training_image_uri()
+        config = self._request_config(image)
+        session.check_debugger(self._config, config, region=session.boto_region_name, image_uri=image)
+        return TrainingPlan(
+            config=config,
+            job_name=job_name or name_from_base(self._base_job_name(image)),
+            channels=tuple(channels),
+            region=session.boto_region_name,
+            experiment_config=dict(experiment_config) if experiment_config else None,
+            script=self._script_mode(config),
+        )
 
     def prepare_training_job(
         self,
@@ -165,58 +169,30 @@ class EstimatorBase(ConfigBacked):
         Everything before the create happens (validation, code and rule-source uploads,
         default bucket), so the request is exactly what ``fit(inputs, job_name=...)`` sends;
         no job is created. A tuner's TrainingJobDefinition, a transformer or a pipeline step
-        start from it.
+        start from it. Plan -> stage -> build: ``plan.TrainingPlan``, ``staging.stage_training``,
+        ``training.training_job_request``.
         """
         session = self.sagemaker_session
-        for instance_type in self._config.instance_types():
-            session.check_instance_type("instance_type", instance_type)
-        channels = self._validate_inputs(inputs)
-        session.check_role(self._config.role, "")
-        session.check_checkpoint(self._config.checkpoint_local_path, self._config.checkpoint_s3_uri)
-        self._validate_before_io()
-        if job_name is not None:
-            v.check_job_name("job_name", job_name)
-        if experiment_config is not None and (
-            not isinstance(experiment_config, Mapping)
-            or not all(isinstance(k, str) and isinstance(val, str) for k, val in experiment_config.items())
-        ):
-            raise ValidationError("experiment_config", experiment_config, "a dict of str -> str")
-        image = self.training_image_uri()
-        request_config = self._request_config(image)
-        self._check_debugger(request_config, session.boto_region_name, image)
-        name = job_name or name_from_base(self._base_job_name(image))
-        extra = self._extra_request_fields()
-        if experiment_config:
-            extra["ExperimentConfig"] = {k: val for k, val in experiment_config.items() if k in EXPERIMENT_CONFIG_KEYS}
+        plan = self._plan(inputs, job_name, experiment_config)
         previous_name = self.__dict__.get("_current_job_name")
-        self.__dict__["_current_job_name"] = name
-        try:
-            self._check_planned_request(request_config, name, channels, extra)  # no call of any kind before it
-            if job_name is not None and self._stages_under_job_prefix():  # generated names are unique
-                TrainingJob.check_name_unused(session, name)
+        self.__dict__["_current_job_name"] = plan.job_name
+        try:  # the whole request, staged locations as planned, before any upload or call
+            planned = training_job_request(plan, planned_training(plan, session), session.debugger_fields)
+            session.check_request("CreateTrainingJob", planned)
+            if (  # generated names are unique; a given one may be taken
+                job_name is not None
+                and self._CHECKS_NAME_BEFORE_STAGING
+                and isinstance(plan.config, FrameworkConfig)
+                and stages_under_job_prefix(plan.config, session)
+            ):
+                TrainingJob.check_name_unused(session, plan.job_name)
         except Exception:  # refused: model_data must keep pointing at the previous job
             self.__dict__["_current_job_name"] = previous_name
             raise
-        output_path = self._resolve_output_path()
-        self.__dict__["_resolved_output_path"] = output_path
-        self._prepare_for_training(name)
-        rule_sources = self._stage_rule_sources(request_config)
-        role = self._config.role
-        role_arn = session.expand_role(role) if role else role
-        request = build_training_request(
-            request_config,
-            job_name=name,
-            channels=channels,
-            output_path=output_path,
-            hyperparameters=self._hyperparameters_for_request(),
-            extra_channels=self._extra_channels(),
-            role_arn=role_arn,
-            region=session.boto_region_name,
-            extra=extra,
-            rule_sources=rule_sources,
-            debugger_fields=session.debugger_fields,
-        )
+        staged = stage_training(plan, session)
+        request = training_job_request(plan, staged, session.debugger_fields)
         session.check_request("CreateTrainingJob", request)  # staged values too
+        self.__dict__["_submit_directory"] = staged.submit_directory  # create_model serves this code
         self.__dict__["_debugger_fields"] = {key: request[key] for key in DEBUGGER_FIELDS if key in request}
         return request
 
@@ -247,54 +223,7 @@ class EstimatorBase(ConfigBacked):
         if wait:
             self.latest_training_job.wait(logs=logs)
 
-    # --- the service's limits, before anything is uploaded or created ----------------------
-
-    def _plan_staging(self, job_name: str) -> None:
-        """Hook: record where staging *will* put things (no I/O), for ``_check_planned_request``."""
-
-    def _check_planned_request(
-        self, config: TrainingConfig, job_name: str, channels: list[dict[str, Any]], extra: dict[str, Any]
-    ) -> None:
-        """The whole request, staged locations as planned, against the service model (``limits``).
-
-        Staging (code and rule-source uploads, the default bucket) comes after this, so a request
-        SageMaker would refuse leaves nothing behind. Planned locations have the real ones' shape
-        (same bucket naming, same keys); the staged request is checked again before the create.
-        """
-        session = self.sagemaker_session
-        region = session.boto_region_name
-        output_path = self._config.output_path or session.planned_output_prefix() + "/"
-        self.__dict__["_resolved_output_path"] = output_path
-        self._plan_staging(job_name)
-        role_arn = session.planned_role_arn(self._config.role)
-        planned = build_training_request(
-            config,
-            job_name=job_name,
-            channels=channels,
-            output_path=output_path,
-            hyperparameters=self._hyperparameters_for_request(),
-            extra_channels=self._extra_channels(),
-            role_arn=role_arn,
-            region=region,
-            extra=extra,
-            rule_sources={
-                rule.local_source: f"s3://{_planned_bucket(region)}/{rule.name}/source.py"
-                for rule in config.rules or ()
-                if rule.local_source is not None
-            },
-            debugger_fields=session.debugger_fields,
-        )
-        session.check_request("CreateTrainingJob", planned)
-
     # --- Debugger -------------------------------------------------------------------------
-
-    def _check_debugger(self, config: TrainingConfig, region: str, image_uri: str) -> None:
-        """Region- and job-dependent Debugger checks, before any upload or call."""
-        self.sagemaker_session.check_debugger(self._config, config, region=region, image_uri=image_uri)
-
-    def _stage_rule_sources(self, config: TrainingConfig) -> dict[str, str]:
-        sources: dict[str, str] = self.sagemaker_session.upload_rule_sources(config.rules)
-        return sources
 
     def _latest_job_name(self, what: str) -> str:
         job: TrainingJob | None = self.latest_training_job
@@ -563,63 +492,18 @@ class Estimator(EstimatorBase):
                 settings[key] = value
         super().__init__(sagemaker_session=sagemaker_session, **settings)
 
-    # --- script mode (only with entry_point) ------------------------------------------------
-
-    @property
-    def _script_mode(self) -> bool:
-        return getattr(self._config, "entry_point", None) is not None
-
-    def _framework_hyperparameters(self) -> dict[str, Any]:
-        return {}
+    # --- script mode (only with entry_point): the staging steps are staging.py's -------------
 
     def _validate_before_io(self) -> None:
-        if self._script_mode:
-            self._entry_point_in_source()
+        if getattr(self._config, "entry_point", None) is not None:
+            entry_point_in_source(self._config)  # type: ignore[arg-type]
 
-    def _plan_staging(self, job_name: str) -> None:
-        if self._script_mode:
-            _framework().Framework._plan_staging(self, job_name)
-
-    def _prepare_for_training(self, job_name: str) -> None:
-        if self._script_mode:
-            self.__dict__["_submit_directory"] = self._stage_code(job_name)
-
-    def _hyperparameters_for_request(self) -> dict[str, str]:
-        own = super()._hyperparameters_for_request()
-        if not self._script_mode:
-            return own
-        framework = _framework().Framework
-        encoded: dict[str, str] = framework._hyperparameters_for_request(self)
-        if getattr(self._config, "source_dir", None):
-            return encoded  # as officially: with a source_dir every value is JSON-encoded
-        return {**own, **{key: value for key, value in encoded.items() if key.startswith("sagemaker_")}}
-
-    def _extra_channels(self) -> list[dict[str, Any]]:
-        if not self._script_mode:
-            return []
-        channels: list[dict[str, Any]] = _framework().Framework._extra_channels(self)
-        return channels
-
-    def _entry_point_in_source(self) -> str:
-        entry: str = _framework().Framework._entry_point_in_source(self)
-        return entry
-
-    def _stage_code(self, job_name: str) -> str:
-        submit: str = _framework().Framework._stage_code(self, job_name)
-        return submit
-
-    def _code_bucket_and_prefix(self, job_name: str) -> tuple[str, str]:
-        where: tuple[str, str] = _framework().Framework._code_bucket_and_prefix(self, job_name)
-        return where
-
-
-def _framework() -> Any:
-    from . import framework
-
-    return framework
-
-
-def _planned_bucket(region: str) -> str:
-    from .limits import planned_default_bucket  # botocore's model is only needed when checking
-
-    return planned_default_bucket(region)
+    def _script_mode(self, config: TrainingConfig) -> ScriptMode | None:
+        if not isinstance(config, FrameworkConfig) or config.entry_point is None:
+            return None
+        # as officially: with a source_dir every value is JSON-encoded, else only the reserved ones
+        return ScriptMode(
+            program=program(config),
+            container_log_level=config.container_log_level,
+            json_user_values=bool(config.source_dir),
+        )

@@ -15,10 +15,10 @@ import attrs
 
 from . import _validation as v
 from .errors import ValidationError
+from .training import CODE_CHANNEL as CODE_CHANNEL
+from .training import CODE_CHANNEL_ARCHIVE as CODE_CHANNEL_ARCHIVE
 from .training import TrainingConfig
 
-CODE_CHANNEL = "code"
-CODE_CHANNEL_ARCHIVE = "/opt/ml/input/data/code/sourcedir.tar.gz"
 SOURCE_ARCHIVE = "sourcedir.tar.gz"
 RESERVED_PREFIX = "sagemaker_"
 

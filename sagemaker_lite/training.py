@@ -1,10 +1,11 @@
-"""PURE: estimator settings + channels -> CreateTrainingJob request, and back.
+"""PURE: a training plan + staged locations -> the CreateTrainingJob request (its only author).
 
-No I/O happens here. ``TrainingConfig`` declares every CreateTrainingJob field a user
-can set, validating each as it is set; ``build_training_request`` renders it into the
-exact dict boto3 takes; ``config_kwargs_from_description`` reverses a
-DescribeTrainingJob response so ``attach`` can rebuild an estimator whose next request
-equals the original.
+No I/O happens here. ``TrainingConfig`` declares every CreateTrainingJob setting a user can
+set, validating each as it is set (their request paths are declared once, in
+``training_fields``); ``training_job_request(plan, staged)`` renders a ``plan.TrainingPlan``
+and the locations staging returned into the exact dict boto3 takes, hyperparameters and code
+channel included; ``build_training_request`` is its settings part. The inverse, for
+``attach``, is ``training_attach.config_kwargs_from_description``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import attrs
 from . import _validation as v
 from .errors import ValidationError
 from .inputs import INPUT_MODES
-from .training_fields import read_settings, write_settings
+from .training_fields import write_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from .debugger import DebuggerHookConfig, ProfilerConfig, RuleBase, TensorBoardOutputConfig
+    from .plan import Staged, TrainingPlan
 
 
 # The Debugger modules (rule table, configs, request renderer) load on first use, not with
@@ -43,6 +45,10 @@ def _debugger_request_fields(**kwargs: Any) -> dict[str, Any]:
 DEFAULT_MAX_RUN = 24 * 60 * 60
 DEFAULT_VOLUME_SIZE = 30
 MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
+#: script mode with network isolation: the code archive arrives as this channel, at this path
+CODE_CHANNEL = "code"
+CODE_CHANNEL_ARCHIVE = "/opt/ml/input/data/code/sourcedir.tar.gz"
+EXPERIMENT_CONFIG_KEYS = ("ExperimentName", "TrialName", "TrialComponentDisplayName")
 
 
 def _tags(value: Any) -> list[dict[str, str]] | None:
@@ -211,6 +217,75 @@ def encode_hyperparameter(value: Any) -> str:
     return str(value)
 
 
+def training_job_request(
+    plan: TrainingPlan,
+    staged: Staged,
+    debugger_fields: Callable[..., dict[str, Any]] = _debugger_request_fields,
+) -> dict[str, Any]:
+    """The whole CreateTrainingJob request for a plan and where staging put things (pure).
+
+        request = training_job_request(plan, staging.stage_training(plan, session))
+
+    The one author of the request: the settings, the hyperparameters (script mode's reserved
+    ``sagemaker_*`` ones and the framework's included), the code channel (network isolation)
+    and the experiment config. ``debugger_fields`` is the Session's (none in local mode).
+    """
+    config, script = plan.config, plan.script
+    user = {key: value for key, value in config.hyperparameters.items() if value is not None}
+    extra_channels: list[dict[str, Any]] = []
+    if script is None:
+        hyperparameters = {key: encode_hyperparameter(value) for key, value in user.items()}
+    else:
+        submit = staged.submit_directory
+        if config.enable_network_isolation and submit and submit.startswith("s3://"):
+            # the container cannot reach S3: the archive comes in as the "code" channel
+            extra_channels.append(_s3_channel(CODE_CHANNEL, submit))
+            submit = CODE_CHANNEL_ARCHIVE
+        reserved: dict[str, Any] = {
+            "sagemaker_submit_directory": submit,
+            "sagemaker_program": script.program,
+            "sagemaker_container_log_level": script.container_log_level,
+            "sagemaker_job_name": plan.job_name,
+            "sagemaker_region": plan.region,
+            **script.framework_hyperparameters,
+        }
+        model_dir = script.model_dir or staged.model_dir
+        if model_dir is not None:
+            reserved["model_dir"] = model_dir
+        if script.json_user_values:
+            hyperparameters = {key: json.dumps(value) for key, value in {**user, **reserved}.items()}
+        else:
+            hyperparameters = {key: encode_hyperparameter(value) for key, value in user.items()}
+            hyperparameters.update((key, json.dumps(value)) for key, value in reserved.items())
+    extra: dict[str, Any] = {}
+    if plan.experiment_config:
+        extra["ExperimentConfig"] = {
+            key: value for key, value in plan.experiment_config.items() if key in EXPERIMENT_CONFIG_KEYS
+        }
+    return build_training_request(
+        config,
+        job_name=plan.job_name,
+        channels=plan.channels,
+        output_path=staged.output_path,
+        hyperparameters=hyperparameters,
+        extra_channels=extra_channels,
+        role_arn=staged.role_arn,
+        region=plan.region,
+        extra=extra,
+        rule_sources=staged.rule_sources,
+        debugger_fields=debugger_fields,
+    )
+
+
+def _s3_channel(name: str, uri: str) -> dict[str, Any]:
+    return {
+        "ChannelName": name,
+        "DataSource": {
+            "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri, "S3DataDistributionType": "FullyReplicated"}
+        },
+    }
+
+
 def build_training_request(
     config: TrainingConfig,
     *,
@@ -328,56 +403,3 @@ def _check_unique_channels(channels: Sequence[Mapping[str, Any]], user_count: in
             f"channel names other than {name!r}",
             hint=f"the SDK sends the code as a {name!r} channel (enable_network_isolation=True)",
         )
-
-
-def config_kwargs_from_description(description: Mapping[str, Any], model_channel_name: str = "model") -> dict[str, Any]:
-    """DescribeTrainingJob -> TrainingConfig keyword arguments (the inverse of the builder).
-
-    Tolerant of every field AWS may omit. ``hyperparameters`` are returned as sent
-    (strings); estimator classes decode them their own way.
-    """
-    from .debugger.attach import config_kwargs_from_description as debugger_kwargs_from_description
-
-    defaults = {field.name: field.default for field in attrs.fields(TrainingConfig)}
-    resources = description.get("ResourceConfig", {})
-    kwargs: dict[str, Any] = {
-        **read_settings(description, defaults),
-        "role": description.get("RoleArn"),
-        "output_path": description.get("OutputDataConfig", {}).get("S3OutputPath"),
-        "hyperparameters": dict(description.get("HyperParameters") or {}),
-        "model_channel_name": model_channel_name,
-        **debugger_kwargs_from_description(description),
-    }
-    if resources.get("InstanceGroups"):
-        kwargs["instance_groups"] = [
-            InstanceGroup(g["InstanceGroupName"], g["InstanceType"], g["InstanceCount"])
-            for g in resources["InstanceGroups"]
-        ]
-    else:
-        kwargs["instance_count"] = resources.get("InstanceCount")
-        kwargs["instance_type"] = resources.get("InstanceType")
-    checkpoint = description.get("CheckpointConfig")
-    if checkpoint:
-        kwargs["checkpoint_s3_uri"] = checkpoint.get("S3Uri")
-        kwargs["checkpoint_local_path"] = checkpoint.get("LocalPath")
-    for channel in description.get("InputDataConfig") or []:
-        if (
-            channel.get("ChannelName") == model_channel_name
-            and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE
-        ):
-            kwargs["model_uri"] = channel["DataSource"]["S3DataSource"]["S3Uri"]
-    return kwargs
-
-
-def data_channels_from_description(
-    description: Mapping[str, Any], model_channel_name: str = "model"
-) -> list[dict[str, Any]]:
-    """The job's data channels, without the model channel ``model_uri`` adds."""
-    return [
-        dict(channel)
-        for channel in description.get("InputDataConfig") or []
-        if not (
-            channel.get("ChannelName") == model_channel_name
-            and channel.get("ContentType") == MODEL_CHANNEL_CONTENT_TYPE
-        )
-    ]

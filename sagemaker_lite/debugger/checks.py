@@ -16,7 +16,7 @@ from ..errors import ValidationError
 def check_estimator_debugger(asked: Any, config: Any, *, region: str, image_uri: str) -> None:
     """``asked``: the user's settings; ``config``: what the request will be built from.
 
-    Warnings point at the user's ``fit()`` call (fit -> _check_debugger -> here).
+    Warnings point at the user's ``fit()`` call (fit -> EstimatorBase._plan -> Session.check_debugger -> here).
     """
     from . import DebuggerHookConfig, Rule
     from .request import check_region, split_rules

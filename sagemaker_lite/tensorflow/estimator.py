@@ -207,19 +207,20 @@ class TensorFlow(Framework):
     def _parameter_server_enabled(self) -> bool:
         return bool(((self._config.distribution or {}).get("parameter_server") or {}).get("enabled"))
 
-    def _default_model_dir(self) -> str:
-        output = self.__dict__.get("_resolved_output_path") or self._config.output_path
-        default = self._default_model_dir_for(output, str(self._current_job_name))
-        return str(self.sagemaker_session.training_model_dir(default))
-
     def _framework_hyperparameters(self) -> dict[str, Any]:
         config = self._config
-        values: dict[str, Any] = {}
-        if config.distribution:
-            values.update(distribution_hyperparameters(config.distribution, instance_type=config.instance_type))
-        if config.model_dir is not False:
-            values["model_dir"] = config.model_dir or self._default_model_dir()
-        return values
+        if not config.distribution:
+            return {}
+        return distribution_hyperparameters(config.distribution, instance_type=config.instance_type)
+
+    def _model_dir_settings(self) -> dict[str, str]:
+        """model_dir as given, none (``model_dir=False``), or the containers' default (staging fills it in)."""
+        model_dir = self._config.model_dir
+        if model_dir is False:
+            return {}
+        if isinstance(model_dir, str) and model_dir:
+            return {"model_dir": model_dir}
+        return {"model_dir_template": self._model_dir_template()}
 
     def _request_config(self, image_uri: str) -> TrainingConfig:
         config = super()._request_config(image_uri)
@@ -299,11 +300,12 @@ class TensorFlow(Framework):
             estimator.__dict__["_config"] = attrs.evolve(config, model_dir=None)
         return estimator
 
-    def _default_model_dir_for(self, output_path: str | None, job_name: str) -> str:
+    def _model_dir_template(self) -> str:
         """What the containers expect: ``/opt/ml/model`` under MPI, else ``<output_path>/<job>/model``."""
-        if self._mpi_enabled:
-            return "/opt/ml/model"
-        return f"{(output_path or '').rstrip('/')}/{job_name}/model"
+        return "/opt/ml/model" if self._mpi_enabled else "{output}/{job}/model"
+
+    def _default_model_dir_for(self, output_path: str | None, job_name: str) -> str:
+        return self._model_dir_template().format(output=(output_path or "").rstrip("/"), job=job_name)
 
 
 def _version(value: str | None) -> Version | None:

@@ -539,7 +539,7 @@ def test_rule_table_is_in_sync_with_the_tool() -> None:
 def test_local_mode_ignores_debugger_settings_with_a_warning() -> None:
     est = Estimator(IMAGE, ROLE, 1, "local", rules=[Rule.sagemaker(rule_configs.overfit())])
     with pytest.warns(UserWarning, match="not used in local mode"):
-        est._check_debugger(est.config, "us-west-2", IMAGE)
+        est.sagemaker_session.check_debugger(est.config, est.config, region="us-west-2", image_uri=IMAGE)
 
 
 @pytest.mark.official

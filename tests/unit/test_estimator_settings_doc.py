@@ -14,7 +14,8 @@ import pytest
 
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.limits import constraints_for
-from sagemaker_lite.training import TrainingConfig, build_training_request, config_kwargs_from_description
+from sagemaker_lite.training import TrainingConfig, build_training_request
+from sagemaker_lite.training_attach import config_kwargs_from_description
 from sagemaker_lite.training_fields import BY_HAND, CALL, TRAINING_SETTINGS, simple_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,10 +19,12 @@ from sagemaker_lite import Session, utils
 from sagemaker_lite.deserializers import CallableDeserializer, CSVDeserializer, JSONDeserializer
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.estimator import Estimator
+from sagemaker_lite.plan import Staged, TrainingPlan
 from sagemaker_lite.predictor import Predictor, RealTimePredictor
 from sagemaker_lite.progress import Progress, human_bytes, wanted
 from sagemaker_lite.s3 import is_s3_url, parse_s3_url, s3_path_join
 from sagemaker_lite.serializers import CallableSerializer, CSVSerializer, JSONSerializer
+from sagemaker_lite.training import training_job_request
 
 # (args, joined, joined with end slash), as sagemaker.s3_utils.s3_path_join 2.257.7 returns them
 OFFICIAL_JOINS: list[tuple[tuple[str | None, ...], str, str]] = [
@@ -105,7 +107,9 @@ def test_hyperparameters_are_returned_as_given() -> None:
     est = Estimator("img", "arn:aws:iam::123456789012:role/R", 1, "ml.m5.large", hyperparameters={"num_round": 100})
     est.set_hyperparameters(eta=0.2, objective="binary:logistic", layers=[1, 2])
     assert est.hyperparameters() == {"num_round": 100, "eta": 0.2, "objective": "binary:logistic", "layers": [1, 2]}
-    assert est._hyperparameters_for_request() == {
+    plan = TrainingPlan(config=est.config, job_name="job-1", channels=(), region="us-west-2")
+    request = training_job_request(plan, Staged(output_path="s3://my-bucket/out/", role_arn=None))
+    assert request["HyperParameters"] == {
         "num_round": "100",
         "eta": "0.2",
         "objective": "binary:logistic",

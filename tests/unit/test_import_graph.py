@@ -12,11 +12,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "sagemaker_lite"
 
-#: Cycles left (issue 12), each with why; only ever shrink this set:
-#: - the generic Estimator borrows Framework's code-staging steps (script mode).
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"sagemaker_lite.estimator", "sagemaker_lite.framework"}),
-}
+#: Cycles left (issue 12): none; keep it that way.
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def _modules() -> dict[str, Path]:
@@ -104,9 +101,9 @@ def cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
     return found
 
 
-def test_no_import_cycles_beyond_the_known_one() -> None:
+def test_no_import_cycles() -> None:
     found = cycles(import_graph())
-    assert found <= KNOWN_CYCLES, sorted(sorted(c) for c in found - KNOWN_CYCLES)
+    assert found == KNOWN_CYCLES, sorted(sorted(c) for c in found - KNOWN_CYCLES)
 
 
 def test_the_graph_sees_function_level_imports_and_skips_type_checking() -> None:

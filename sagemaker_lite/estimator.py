@@ -92,7 +92,7 @@ class EstimatorBase(ConfigBacked):
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameters as given (``{"num_round": 100}``), as the official SDK returns them.
 
-        Encoding to strings happens only in the request (``_hyperparameters_for_request``).
+        Encoding to strings happens only in the request (``training.training_job_request``).
         """
         return {key: value for key, value in self._config.hyperparameters.items() if value is not None}
 

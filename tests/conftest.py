@@ -223,8 +223,8 @@ def scripted(aws_env: None) -> Iterator[ScriptedAWS]:
         bundle.uninstall()
 
 
-@pytest.fixture
-def installed_framework_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def installed_framework_versions() -> Iterator[None]:
     """Opt out of the framework version a local job asks for: run the installed one (one warning in the log).
 
     Why: a local framework job (TensorFlow, PyTorch, SKLearn, XGBoost script mode) by default gets
@@ -234,6 +234,9 @@ def installed_framework_versions(monkeypatch: pytest.MonkeyPatch) -> None:
     SKLearn 1.4-2, XGBoost 3.0-5), so no version a test can name matches, and the default would
     download a whole framework per version. Tests that use this are about something else; the
     default itself is tested in tests/local/test_local_framework_versions.py with a local index.
-    Use it as ``pytestmark = pytest.mark.usefixtures("installed_framework_versions")``.
+    Use it as ``pytestmark = pytest.mark.usefixtures("installed_framework_versions")``; module-scoped,
+    so that module-scoped endpoints and jobs are created with it too.
     """
-    monkeypatch.setenv("SAGEMAKER_LITE_FRAMEWORK_VERSIONS", "installed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SAGEMAKER_LITE_FRAMEWORK_VERSIONS", "installed")
+        yield

@@ -62,6 +62,8 @@ class LocalSession(Session):
       (``exact`` or ``installed``) decides, read at each ``fit()``. Every job's log names the
       interpreter and the framework version that ran the script. "Differs" compares the
       numbers the image names: ``"2.21"`` matches 2.21.x, ``"2.19"`` does not (docs/local_mode.md).
+      Local endpoints of framework models follow the same rule (checked at ``deploy()``);
+      processing jobs run the installed framework, and their log says so.
 
     ``LocalSession(python="/opt/py310/bin/python")``;
     ``LocalSession(framework_versions="installed")  # run the installed TensorFlow whatever the estimator asks``

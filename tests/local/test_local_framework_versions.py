@@ -11,10 +11,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import io
+import json
 import os
 import socket
 import subprocess
 import sys
+import tarfile
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -271,3 +276,100 @@ def test_what_differs_means(image_tag: str, framework: str, asked: str, have: st
     assert frameworks.matches(want.version, have) is same
     assert frameworks.requested("local-script") is None
     assert frameworks.requested("123.dkr.ecr.us-west-2.amazonaws.com/my-own-image:2.2") is None
+
+
+# --- local endpoints of framework models: the same rule for the model server -----------------------
+
+SKLEARN_IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-scikit-learn:{}-cpu-py3"
+REPORTING_INFERENCE = b"""
+import importlib.metadata, sys
+
+def model_fn(model_dir):
+    return None
+
+def predict_fn(data, model):
+    return {"python": sys.executable, "scikit-learn": importlib.metadata.version("scikit-learn")}
+"""
+
+
+@pytest.fixture
+def sklearn_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The package index: stand-in scikit-learn 1.2.0 and 1.2.2; the default mode."""
+    links = tmp_path / "sklearn-index"
+    for version in ("1.2.0", "1.2.2"):
+        fake_wheel(links, "scikit-learn", version)
+    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
+    return links
+
+
+def _model(client: LocalSageMakerClient, tmp_path: Path, name: str, version: str) -> None:
+    archive = tmp_path / f"{name}.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("code/inference.py")
+        info.size = len(REPORTING_INFERENCE)
+        tar.addfile(info, io.BytesIO(REPORTING_INFERENCE))
+    environment = {"SAGEMAKER_PROGRAM": "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY": "/opt/ml/model/code"}
+    container = {"Image": SKLEARN_IMAGE.format(version), "ModelDataUrl": archive.as_uri(), "Environment": environment}
+    client.create_model(ModelName=name, PrimaryContainer=container)
+
+
+def test_a_local_endpoint_serves_with_the_version_its_image_names(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, sklearn_index: Path
+) -> None:
+    _model(client, tmp_path, "skl-12", "1.2-1")
+    variant = {"VariantName": "AllTraffic", "ModelName": "skl-12", "InitialInstanceCount": 1, "InstanceType": "local"}
+    client.create_endpoint_config(EndpointConfigName="skl-12", ProductionVariants=[variant])
+    client.create_endpoint(EndpointName="skl-12", EndpointConfigName="skl-12")
+    try:
+        deadline = time.monotonic() + 180
+        while client.describe_endpoint(EndpointName="skl-12")["EndpointStatus"] == "Creating":
+            assert time.monotonic() < deadline, "the endpoint did not start"
+            time.sleep(0.1)
+        logs = "".join(p.read_text() for p in (local_root / "endpoints" / "skl-12" / "logs").glob("*.log"))
+        description = client.describe_endpoint(EndpointName="skl-12")
+        assert description["EndpointStatus"] == "InService", (description.get("FailureReason"), logs)
+        assert "scikit-learn 1.2.2 (the job asked for scikit-learn 1.2)" in logs
+        server = client.account.endpoints["skl-12"].route(None)
+        assert server is not None and server.port is not None
+        call = urllib.request.Request(
+            f"http://127.0.0.1:{server.port}/invocations",
+            data=b"1,2",
+            headers={"Content-Type": "text/csv", "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(call, timeout=60) as response:
+            answer = json.loads(response.read())
+        assert answer["scikit-learn"] == "1.2.2" and answer["python"].startswith(f"{local_root}/venvs/"), answer
+    finally:
+        client.delete_endpoint(EndpointName="skl-12")
+
+
+def test_a_model_whose_version_has_no_wheel_is_refused_at_create_model(
+    client: LocalSageMakerClient, tmp_path: Path, sklearn_index: Path
+) -> None:
+    with pytest.raises(LocalModeError, match=r"model skl-old: framework_version=.0.23.*it has scikit-learn 1.2 for"):
+        _model(client, tmp_path, "skl-old", "0.23-1")
+    with pytest.raises(Exception, match="Could not find model"):
+        client.describe_model(ModelName="skl-old")
+
+
+def test_a_processing_job_runs_the_installed_framework_and_says_so(
+    local_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sagemaker_lite.processing import ScriptProcessor
+
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
+    script = tmp_path / "process.py"
+    script.write_text('import importlib.metadata\nprint("sklearn", importlib.metadata.version("scikit-learn"))\n')
+    ScriptProcessor(
+        role="SageMakerRole",
+        image_uri=SKLEARN_IMAGE.format("1.2-1"),
+        command=["python3"],
+        instance_count=1,
+        instance_type="local",
+        sagemaker_session=LocalSession(root=local_root, stop_timeout=2.0),
+    ).run(code=str(script), wait=True, logs=False, job_name="fw-processing")
+    logs = "".join(p.read_text() for p in sorted((local_root / "processing-jobs").rglob("*.log")))
+    installed = importlib.metadata.version("scikit-learn")
+    assert f"scikit-learn {installed} (the job asked for scikit-learn 1.2) - processing jobs run the installed" in logs
+    assert f"sklearn {installed}" in logs

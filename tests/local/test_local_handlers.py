@@ -31,7 +31,9 @@ from sagemaker_lite.local.serving.runtimes import (
     unregister_runtime,
 )
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: serve with the installed
+# framework (the handler runtimes, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 PYTORCH_IMAGE = "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-inference:2.5-cpu-py311"
 SKLEARN_IMAGE = "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"

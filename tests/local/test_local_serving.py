@@ -32,7 +32,9 @@ from sagemaker_lite.local import LocalSession
 from sagemaker_lite.serializers import CSVSerializer, JSONLinesSerializer
 from sagemaker_lite.tensorflow import TensorFlowModel, TensorFlowPredictor
 
-pytestmark = [pytest.mark.local, pytest.mark.tensorflow]
+# every framework_version these tests can name differs from the installed one: serve with the installed
+# framework (TF Serving's REST API; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.tensorflow, pytest.mark.usefixtures("installed_framework_versions")]
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,9 @@ from sagemaker_lite.local.api.hosting import is_tensorflow_serving_image
 from sagemaker_lite.model import Model
 from sagemaker_lite.session import Session
 
-pytestmark = pytest.mark.local
+# every framework_version these tests can name differs from the installed one: serve with the installed
+# framework (the hosting API's shapes and errors; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.usefixtures("installed_framework_versions")]
 
 TF_IMAGE = "763104351884.dkr.ecr.us-west-2.amazonaws.com/tensorflow-inference:2.13-cpu"
 

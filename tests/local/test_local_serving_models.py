@@ -31,7 +31,9 @@ from sagemaker_lite.local import LocalSession
 from sagemaker_lite.serializers import CSVSerializer
 from sagemaker_lite.tensorflow import TensorFlowModel, TensorFlowPredictor
 
-pytestmark = [pytest.mark.local, pytest.mark.tensorflow]
+# every framework_version these tests can name differs from the installed one: serve with the installed
+# framework (the model server, not the version; why, and where the default is tested: tests/conftest.py)
+pytestmark = [pytest.mark.local, pytest.mark.tensorflow, pytest.mark.usefixtures("installed_framework_versions")]
 
 X = np.random.default_rng(5).random((3, FEATURES), dtype=np.float32).tolist()
 

@@ -22,6 +22,7 @@ as it does for an image that is not a TensorFlow Serving image.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ...errors import LocalModeError
 from ..account import LocalAccount
 from ..serving.endpoint import LocalEndpoint, now
 from ..store import client_error, local_arn, private_dir
+from ..training import frameworks
 from .validation import PLACEHOLDER_ROLE, metadata, page, validate_parameters
 
 
@@ -54,13 +56,18 @@ def _container(model: dict[str, Any]) -> dict[str, Any]:
     return dict(model.get("PrimaryContainer") or (model.get("Containers") or [{}])[0])
 
 
-def _check_servable(name: str, model: dict[str, Any]) -> None:
-    """``LocalModeError`` at once for what a local endpoint cannot serve (before anything is created)."""
+def _check_servable(name: str, model: dict[str, Any], venvs_dir: Path, mode: str) -> None:
+    """``LocalModeError`` at once for what a local endpoint cannot serve (before anything is created):
+    a missing runtime package, or a framework version that cannot be had (training/frameworks.py)."""
     from ..serving.runtimes import runtime_for
 
     try:
-        runtime = runtime_for(_container(model))
+        container = _container(model)
+        runtime = runtime_for(container)
         runtime.check_available()
+        if runtime.interpreter is None:  # built-in algorithms pick their own package version
+            want = frameworks.requested(str(container.get("Image") or ""))
+            frameworks.check_available(sys.executable, want, venvs_dir, mode)
     except LocalModeError as exc:
         raise LocalModeError(f"model {name}: {exc}") from None
 
@@ -88,6 +95,7 @@ class LocalHostingMixin:
     account: LocalAccount
     region_name: str
     stop_timeout: float
+    framework_versions: str | None
     _s3_factory: Callable[[], Any]
 
     # --- models ---------------------------------------------------------------------------------
@@ -100,7 +108,7 @@ class LocalHostingMixin:
         if not request.get("PrimaryContainer") and not request.get("Containers"):
             raise client_error("ValidationException", "PrimaryContainer or Containers is required.", "CreateModel")
         arn = local_arn(self.region_name, "model", name)
-        _check_servable(name, request)
+        _check_servable(name, request, self.root / "venvs", frameworks.resolve_mode(self.framework_versions))
         with self.account.lock:
             if name in self.account.models:
                 raise _exists("model", arn, "CreateModel")
@@ -200,7 +208,7 @@ class LocalHostingMixin:
             model = self.account.models.get(name)
             if model is None:
                 raise _not_found("model", local_arn(self.region_name, "model", name), operation)
-            _check_servable(name, model)
+            _check_servable(name, model, self.root / "venvs", frameworks.resolve_mode(self.framework_versions))
             containers[name] = _container(model)
         return containers
 
@@ -223,6 +231,7 @@ class LocalHostingMixin:
                 s3_factory=self._s3_factory,
                 venvs_dir=self.root / "venvs",
                 stop_timeout=self.stop_timeout,
+                framework_versions=frameworks.resolve_mode(self.framework_versions),
             )
             self.account.endpoints[name] = endpoint
             self.account.tags[arn] = list(request.get("Tags") or [])

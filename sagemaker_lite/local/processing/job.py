@@ -18,6 +18,14 @@ hard-coded ``/opt/ml/processing/...`` paths run unchanged; where namespaces are 
 available, ``/opt/ml`` in the entrypoint and arguments is rewritten to the host directory
 (scripts that hard-code the paths then fail, and the log says so).
 
+The framework version: unlike training jobs and endpoints (training/frameworks.py), a processing
+job runs the framework its interpreter has whatever its image names (``SKLearnProcessor(
+framework_version="1.2-1")``), and each host's log says which one. Why not build the image's
+version: the entrypoint is any command (``ScriptProcessor`` takes any image and command, often
+just for pandas/numpy), and the job's environment must stay a throwaway venv that the job's own
+``pip install`` writes into - a venv cannot put a cached framework environment's packages ahead
+of the interpreter's. Pin the version in the job's ``requirements.txt`` when it matters.
+
 The record, the thread, stop, finalize and the exit hook are the shared local job lifecycle
 (``lifecycle.LocalJob``).
 """
@@ -256,6 +264,7 @@ class LocalProcessingJob(LocalJob):
                     raise ValueError(f"the entrypoint command {argv[0]!r} is not installed on this machine")
                 argv[0] = found
             with open(self.log_path(host), "ab") as log:
+                log.write(f"{_framework_line(str(self.request['AppSpecification'].get('ImageUri', '')))}\n".encode())
                 log.write(f"Running the container entrypoint: {' '.join(argv)}\n".encode())
             launcher = sandbox.launcher(host, self.host_dir(host), "/") if sandbox is not None else None
             processes.append(
@@ -324,6 +333,17 @@ class LocalProcessingJob(LocalJob):
                 source = self._local_path(host, str(spec["LocalPath"]))
                 if source.is_dir():
                     _deliver_tree(source, destination, self._s3_factory)
+
+
+def _framework_line(image: str) -> str:
+    """The interpreter and framework version that run the job, and the image's when it differs."""
+    from ..training import frameworks
+
+    want = frameworks.requested(image)
+    line, differs = frameworks.describe(sys.executable, want, "exact")
+    if differs and want is not None:
+        line += f" - processing jobs run the installed {want.framework}, not the image's version"
+    return line
 
 
 def _job_venv(path: Path) -> Path:

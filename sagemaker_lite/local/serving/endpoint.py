@@ -107,6 +107,7 @@ class VariantServer:
         s3_factory: Callable[[], Any],
         venvs_dir: Path,
         on_change: Callable[[VariantServer], None],
+        framework_versions: str = "exact",
     ) -> None:
         self.endpoint = endpoint
         self.variant = variant
@@ -116,6 +117,7 @@ class VariantServer:
         self.log_path = log_path
         self.s3_factory = s3_factory
         self.venvs_dir = venvs_dir
+        self.framework_versions = framework_versions
         self.on_change = on_change
         self.port: int | None = None
         self.state = "Creating"  # -> InService -> Exited, or Failed
@@ -163,17 +165,27 @@ class VariantServer:
         from .runtimes import runtime_for
 
         runtime = runtime_for(self.container)
-        python = sys.executable
-        if runtime.interpreter is not None:
-            with open(self.log_path, "ab", buffering=0) as log:
-                python = runtime.interpreter(self.container, log)
         code = self._code_dir(model_dir)
         wants_requirements = (code / "inference.py").is_file() or not runtime.requirements_need_inference_script
-        if wants_requirements and (code / "requirements.txt").is_file() and not (code / "lib").is_dir():
+        requirements: Path | None = code / "requirements.txt"
+        if not (wants_requirements and (code / "requirements.txt").is_file() and not (code / "lib").is_dir()):
+            requirements = None
+        if runtime.interpreter is not None:  # built-in algorithms: the package version of their image
             from ..training.venvs import ensure_venv
 
             with open(self.log_path, "ab", buffering=0) as log:
-                python = str(ensure_venv(code / "requirements.txt", self.venvs_dir, log))
+                python = runtime.interpreter(self.container, log)
+                if requirements is not None:
+                    python = str(ensure_venv(requirements, self.venvs_dir, log))
+        else:  # framework models: the framework version of their image (training/frameworks.py)
+            from ..training import frameworks
+
+            want = frameworks.requested(str(self.container.get("Image") or ""))
+            mode = self.framework_versions
+            python = frameworks.interpreter(sys.executable, want, mode, requirements, self.venvs_dir, self.log_path)
+            line, _ = frameworks.describe(python, want, mode)
+            with open(self.log_path, "ab", buffering=0) as log:
+                log.write(f"{line}\n".encode())
         env = {key: value for key, value in os.environ.items() if not key.startswith("SM_")}
         env.update({str(k): str(v) for k, v in (self.container.get("Environment") or {}).items()})
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_PARENT, env.get("PYTHONPATH")]))
@@ -275,12 +287,14 @@ class LocalEndpoint:
         s3_factory: Callable[[], Any],
         venvs_dir: Path,
         stop_timeout: float,
+        framework_versions: str = "exact",
     ) -> None:
         self.name = name
         self.arn = arn
         self.directory = directory
         self.s3_factory = s3_factory
         self.venvs_dir = venvs_dir
+        self.framework_versions = framework_versions
         self.stop_timeout = stop_timeout
         self.status = "Creating"
         self.failure_reason: str | None = None
@@ -309,6 +323,7 @@ class LocalEndpoint:
                     s3_factory=self.s3_factory,
                     venvs_dir=self.venvs_dir,
                     on_change=self._changed,
+                    framework_versions=self.framework_versions,
                 )
             )
         return servers

@@ -16,6 +16,11 @@ would (``framework_versions="exact"``):
   ``<root>/venvs``) an environment layered on the interpreter with ``<package>==<version>.*``,
   and runs the script with it; a cached environment needs no index at all.
 
+Local endpoints and batch transform of framework models follow the same rule for the model
+server's interpreter (checked at ``CreateModel``/``CreateEndpoint``, built when the server starts),
+so a model trained with the version it asked for is served with it. Built-in algorithm images
+(``sagemaker-xgboost`` without a script) have their own rule (local/algorithms/packages.py).
+
 The opt-out, ``LocalSession(framework_versions="installed")`` or the environment variable
 ``SAGEMAKER_LITE_FRAMEWORK_VERSIONS=installed`` (for notebooks; the argument wins), runs the
 installed version, with one warning line in the job's log naming both versions.
@@ -58,6 +63,11 @@ FRAMEWORK_IMAGES = {
     "sagemaker-xgboost": ("xgboost", ("xgboost",)),
     "huggingface-pytorch-training": ("torch", ("torch",)),
     "huggingface-tensorflow-training": ("tensorflow", ("tensorflow-cpu", "tensorflow")),
+    # local endpoints and batch transform of framework models (serving/endpoint.py): the same rule
+    "tensorflow-inference": ("tensorflow", ("tensorflow-cpu", "tensorflow")),
+    "pytorch-inference": ("torch", ("torch",)),
+    "huggingface-pytorch-inference": ("torch", ("torch",)),
+    "huggingface-tensorflow-inference": ("tensorflow", ("tensorflow-cpu", "tensorflow")),
 }
 OPT_OUT = f"LocalSession(framework_versions='installed') or {MODE_ENV}=installed"
 

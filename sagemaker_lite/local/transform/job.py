@@ -24,6 +24,7 @@ from typing import Any
 
 from ..lifecycle import LocalJob, utc_now
 from ..store import local_arn, private_dir
+from ..training import frameworks
 from . import records
 
 LOGGER = logging.getLogger("sagemaker_lite")
@@ -129,6 +130,7 @@ class LocalTransformJob(LocalJob):
             s3_factory=self.client._s3_factory,
             venvs_dir=self.client.root / "venvs",
             on_change=lambda _: changed.set(),
+            framework_versions=frameworks.resolve_mode(self.client.framework_versions),
         )
         server.start()
         deadline = time.monotonic() + STARTUP_SECONDS

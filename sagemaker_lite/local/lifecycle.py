@@ -100,6 +100,12 @@ class LocalJob:
             self.log_path(host).touch()
         self._persist()
 
+    def log_all(self, line: str) -> None:
+        """Append a line to every host's log (what the job itself has to say, e.g. a fallback)."""
+        for host in self.host_names:
+            with open(self.log_path(host), "ab") as log:
+                log.write(f"{line}\n".encode())
+
     def record(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The description and the metadata written to ``description.json``."""
         raise NotImplementedError
@@ -148,6 +154,23 @@ class LocalJob:
         """SIGTERM to every host's group, SIGKILL after the grace period (in the background)."""
         for process in list(processes):
             threading.Thread(target=process.terminate, args=(self._grace,), daemon=True).start()
+
+    @staticmethod
+    def run_host(process: HostProcess) -> int:
+        """Start a host's process and wait for it (call from the host's own thread); its exit code.
+
+        -15 when a stop came before it started, 127 when it could not be started (the log says why).
+        """
+        try:
+            if not process.start():  # stopped before it started
+                return process.returncode if process.returncode is not None else -15
+        except OSError as exc:
+            with open(process.log_path, "ab") as log:
+                log.write(f"could not start {process.argv[0]}: {exc}\n".encode())
+            return 127
+        code = process.wait()
+        _end_with_newline(process.log_path)
+        return code
 
     def runtime_left(self) -> float:
         """Seconds left before MaxRuntimeInSeconds."""
@@ -219,6 +242,20 @@ class LocalJob:
         """Write the final status into the record (``message``: a status message, may be empty; ``fields``:
         what the kind's Describe* answer gains, such as ``FailureReason``)."""
         raise NotImplementedError
+
+
+def _end_with_newline(path: Path) -> None:
+    """Terminate a log's last line, so the logs client delivers it."""
+    try:
+        with open(path, "rb+") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) != b"\n":
+                handle.write(b"\n")
+    except OSError:
+        pass
 
 
 def joined(message: str, reason: str) -> str:

@@ -243,10 +243,7 @@ class LocalProcessingJob(LocalJob):
             sandbox = JobSandbox.begin(self.directory / "ns", self.hosts)
             sandbox.ready()
         except SandboxUnavailable as exc:
-            notice = fallback_notice(str(exc))
-            for host in self.hosts:
-                with open(self.log_path(host), "ab") as log:
-                    log.write(f"{notice}\n".encode())
+            self.log_all(fallback_notice(str(exc)))
             return None
         self._sandbox = sandbox
         return sandbox
@@ -303,13 +300,7 @@ class LocalProcessingJob(LocalJob):
         return "Completed", ""
 
     def _host_main(self, process: HostProcess, codes: dict[str, int]) -> None:
-        if not process.start():
-            codes[process.name] = -15
-            return
-        from ..training.launch import end_with_newline
-
-        codes[process.name] = process.wait()
-        end_with_newline(process.log_path)  # a last line without a newline is still a line
+        codes[process.name] = self.run_host(process)
 
     def _last_lines(self, count: int = 20) -> list[str]:
         lines: list[str] = []

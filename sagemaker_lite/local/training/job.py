@@ -38,7 +38,7 @@ from . import contract, frameworks
 from .artifacts import JobSetupError, deliver_outputs, deliver_tree, merged_files, stage_job_code
 from .channels import ChannelSpec, Materialized, fetch_tree, materialize
 from .hosts import HostPlan, checkpoint_dir, count_gpus, prepare_host
-from .launch import algorithm_process, docker_process, end_with_newline, failure_reason, script_process
+from .launch import algorithm_process, docker_process, failure_reason, script_process
 from .metrics import final_metrics
 from .sandbox import JobSandbox, SandboxUnavailable, fallback_notice
 from .venvs import requirements_of
@@ -301,10 +301,7 @@ class LocalTrainingJob(LocalJob):
                 return
             except SandboxUnavailable as exc:
                 self._sandbox, problem = None, str(exc)
-        notice = fallback_notice(problem or "namespaces unavailable")
-        for host in self.hosts:
-            with open(self.log_path(host.name), "ab") as log:
-                log.write(f"{notice}\n".encode())
+        self.log_all(fallback_notice(problem or "namespaces unavailable"))
 
     def _prepare(self) -> None:
         job_mode = str(self.request["AlgorithmSpecification"].get("TrainingInputMode", "File"))
@@ -360,9 +357,7 @@ class LocalTrainingJob(LocalJob):
         mode = self.framework_versions
         python = frameworks.interpreter(base, want, mode, requirements, self.root / "venvs", self._plans[0].log_path)
         line, _ = frameworks.describe(python, want, mode)
-        for plan in self._plans:
-            with open(plan.log_path, "ab") as log:
-                log.write(f"{line}\n".encode())
+        self.log_all(line)
         return python
 
     # --- running the hosts ------------------------------------------------------------
@@ -401,18 +396,7 @@ class LocalTrainingJob(LocalJob):
         )
 
     def _host_main(self, process: HostProcess) -> None:
-        try:
-            if not process.start():  # stopped before it started
-                self._events.put(("exit", (process, process.returncode)))
-                return
-        except OSError as exc:
-            with open(process.log_path, "ab") as log:
-                log.write(f"could not start {process.argv[0]}: {exc}\n".encode())
-            self._events.put(("exit", (process, 127)))
-            return
-        code = process.wait()
-        end_with_newline(process.log_path)
-        self._events.put(("exit", (process, code)))
+        self._events.put(("exit", (process, self.run_host(process))))
 
     def _supervise(self, python: str) -> tuple[str, str]:
         gpus = count_gpus([h.instance_type for h in self.hosts])

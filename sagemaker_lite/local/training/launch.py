@@ -190,20 +190,6 @@ def failure_reason(process: HostProcess, host_dir: Path, code: int) -> str:
     return f"AlgorithmError: {text}, exit code: {exit_code}"
 
 
-def end_with_newline(path: Path) -> None:
-    """Terminate a log's last line, so the logs client delivers it."""
-    try:
-        with open(path, "rb+") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() == 0:
-                return
-            handle.seek(-1, os.SEEK_END)
-            if handle.read(1) != b"\n":
-                handle.write(b"\n")
-    except OSError:
-        pass
-
-
 def tail_lines(path: Path, count: int) -> list[str]:
     try:
         with open(path, "rb") as handle:

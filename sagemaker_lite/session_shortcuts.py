@@ -14,19 +14,17 @@ host's logs), deploying through ``model.Model``. Keeping them here keeps ``sessi
 about clients, buckets and transfers. ``LocalSession`` inherits them unchanged: they only
 use the Session's clients, which local mode answers.
 
-Why ``Model`` is looked up by name (``_DOORS``) and not imported: the dependency that
-matters runs the other way. A ``Model`` (like a predictor or a transformer) creates its
-default ``Session`` from ``session.py``, so an import of ``model`` from here would close
-the cycle session -> shortcuts -> model -> session. The shortcut needs ``Model`` only
-when called, and always hands it this Session, so it resolves the class at call time
-from a table, as the package ``__init__`` resolves its public names (``_lazy``); the
-import graph stays one-way (``tests/unit/test_import_graph.py``). Every other door here
-(``endpoints``, ``jobs``, ``logs``) depends on no Session class and is imported plainly.
+Import cycle left on purpose: ``endpoint_from_model_data`` (and ``endpoint_from_job``)
+deploy through ``Model``, and a ``Model`` made without a session creates its default
+``Session``, so session -> shortcuts -> model -> session. Both directions are real
+behaviour (the official SDK has the same pair); breaking the cycle would mean either a
+second copy of ``Model.deploy`` here or a Model that cannot make its own Session. The import
+is inside the method, so it runs only when the shortcut is called, and
+``tests/unit/test_import_graph.py`` lists this one cycle with this reason.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,14 +33,6 @@ from ._validation import fail
 #: the official ``logs_for_job``/``wait_for_job`` poll arguments are accepted and ignored:
 #: polling follows the Session's ``PollingPolicy`` (backoff within the service's rate limits)
 _IGNORED_POLL = "poll"
-
-
-#: classes reached by name at call time, not by import (see the module docstring): name -> module
-_DOORS = {"Model": "model"}
-
-
-def _door(name: str) -> Any:
-    return getattr(importlib.import_module(f".{_DOORS[name]}", __package__), name)
 
 
 def _name(parameter: str, value: Any) -> str:
@@ -100,7 +90,9 @@ class SessionShortcuts:
         tags: Any = None,
     ) -> str:
         """Create a model, an endpoint config and an endpoint from a model artifact; returns the endpoint name."""
-        model = _door("Model")(
+        from .model import Model  # the one import cycle left (module docstring)
+
+        model = Model(
             image_uri,
             model_s3_location,
             role,

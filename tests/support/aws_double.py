@@ -287,13 +287,17 @@ class AWSDouble(CallLog):
         self.uninstall()
 
     # call layer: record the kwargs, let botocore validate them, answer with a parsed response
-    def _on_parameters(self, params: JsonDict, model: Any, **_: Any) -> None:
-        self.record(service_of(model), model.name, dict(params))
+    def _on_parameters(self, params: JsonDict, model: Any, context: dict[str, Any] | None = None, **_: Any) -> None:
+        call = self.record(service_of(model), model.name, dict(params))
+        if context is not None:  # botocore's per-request context: the call finds its own record, thread or not
+            context[self._uid] = call
 
-    def _on_call(self, model: Any, **_: Any) -> tuple[AWSResponse, JsonDict]:
-        service = service_of(model)
-        with self._lock:
-            call = next(c for c in reversed(self.calls) if c.operation == model.name and c.service == service)
+    def _on_call(self, model: Any, context: dict[str, Any] | None = None, **_: Any) -> tuple[AWSResponse, JsonDict]:
+        call = (context or {}).get(self._uid)
+        if call is None:
+            service = service_of(model)
+            with self._lock:
+                call = next(c for c in reversed(self.calls) if c.operation == model.name and c.service == service)
         metadata = {"HTTPStatusCode": 200, "RequestId": "double", "HTTPHeaders": {}, "RetryAttempts": 0}
         try:
             response = self.respond(call)

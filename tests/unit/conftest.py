@@ -25,7 +25,11 @@ def offline_session() -> Iterator[tuple[Session, RefusingAWS]]:
 
 @pytest.fixture
 def stubbed() -> Iterator[tuple[Session, Stubber]]:
-    """A Session whose SageMaker client is a botocore Stubber (requests validated against the model)."""
+    """A Session whose SageMaker client is a botocore Stubber (requests validated against the model).
+
+    The one double kept outside support.aws_double, on purpose: the request-builder tests state the
+    exact request they expect, in order, and botocore's Stubber is the tool made for that.
+    """
     session = Session(boto_session=fake_boto_session())
     stubber = Stubber(session.sagemaker_client)
     with stubber:

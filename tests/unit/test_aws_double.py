@@ -122,3 +122,28 @@ def test_a_pass_through_records_without_answering() -> None:
         boto.client("sagemaker").list_training_jobs(MaxResults=3)
     assert recorder.calls[0][:3] == ("sagemaker", "ListTrainingJobs", {"MaxResults": 3})
     assert isinstance(recorder.calls[0], Call) and len(refuser.calls) == 1
+
+
+def test_concurrent_calls_each_get_their_own_answer(double: AWSDouble) -> None:
+    """Each call is answered from its own parameters (botocore's per-request context), whatever the threads do.
+
+    A barrier before the double's answer makes 8 calls record their parameters before any of them
+    is answered, so a double that answered "the last recorded call" would give 8 the same answer.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    echo = {**describe({"TrainingJobName": JOB})}
+    double.on("sagemaker.DescribeTrainingJob", lambda p: {**echo, "TrainingJobName": p["TrainingJobName"]})
+    client = sagemaker(double)
+    barrier = threading.Barrier(8, timeout=30)  # a deadline on the wait, not a timed assertion
+
+    def wait_for_eight(**_: Any) -> None:
+        barrier.wait()
+
+    client.meta.events.register_first("before-call.sagemaker.DescribeTrainingJob", wait_for_eight)
+    names = [f"job-{i}" for i in range(80)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answered = list(pool.map(lambda n: client.describe_training_job(TrainingJobName=n)["TrainingJobName"], names))
+    assert answered == names
+    assert sorted(p["TrainingJobName"] for p in double.params_of("DescribeTrainingJob")) == sorted(names)

@@ -86,7 +86,8 @@ def measure(calls: int, workdir: Path) -> dict[str, Any]:
 
     archive, signature = build_model(workdir)
     (input_name,) = signature.structured_input_signature[1]
-    session = LocalSession(root=workdir / "root")
+    # the installed TensorFlow serves (not a built 2.13): this measures serving, not the framework
+    session = LocalSession(root=workdir / "root", framework_versions="installed")
     started = time.perf_counter()
     predictor = TensorFlowModel(
         model_data=f"file://{archive}", framework_version="2.13", sagemaker_session=session

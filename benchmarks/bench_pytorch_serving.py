@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    session = LocalSession(root=work / "root", stop_timeout=2.0)
+    # the installed PyTorch serves (not a built 2.5): this measures serving, not the framework
+    session = LocalSession(root=work / "root", stop_timeout=2.0, framework_versions="installed")
     predictor = PyTorchModel(
         f"file://{archive}", framework_version="2.5", py_version="py311", sagemaker_session=session
     ).deploy(1, "local")

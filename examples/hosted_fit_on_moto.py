@@ -53,8 +53,14 @@ def main() -> None:
         print(f"uploaded to {train_uri} (default bucket {session.default_bucket()})")
 
         image = image_uris.retrieve("xgboost", REGION, "1.7-1")
-        xgb = Estimator(image, ROLE, instance_count=2, instance_type="ml.m5.xlarge", sagemaker_session=session,
-                        base_job_name="xgboost-boston")
+        xgb = Estimator(
+            image,
+            ROLE,
+            instance_count=2,
+            instance_type="ml.m5.xlarge",
+            sagemaker_session=session,
+            base_job_name="xgboost-boston",
+        )
         xgb.set_hyperparameters(objective="reg:squarederror", num_round=3, max_depth=5, eta=0.2)
         print(xgb)
 
@@ -63,8 +69,10 @@ def main() -> None:
         print(f"model artifact: {xgb.model_data}")
 
         later = Estimator.attach(JOB, sagemaker_session=Session(region_name=REGION, endpoint_url=server.url))
-        print(f"attached: {later.latest_training_job.name} is {later.latest_training_job.status}; "
-              f"hyperparameters {later.hyperparameters()}")
+        print(
+            f"attached: {later.latest_training_job.name} is {later.latest_training_job.status}; "
+            f"hyperparameters {later.hyperparameters()}"
+        )
 
 
 if __name__ == "__main__":

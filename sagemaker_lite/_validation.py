@@ -6,6 +6,7 @@ the keyword the user typed. Patterns follow the SageMaker API's documented const
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -240,3 +241,17 @@ def metric_definitions(_: Any, attribute: attrs.Attribute[Any], value: Any) -> N
             or not all(isinstance(v, str) and v for v in item.values())
         ):
             fail(attribute.name, value, allowed, hint=f"{item!r} does not fit")
+
+
+def dependency_paths(value: Any) -> list[str] | None:
+    """``dependencies=``: a list of local paths (str or ``os.PathLike``), returned as strings."""
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
+        raise ValidationError("dependencies", value, "a list of local directories or files")
+    for item in value:
+        if not isinstance(item, (str, os.PathLike)):
+            raise ValidationError(
+                "dependencies", value, "a list of paths (str or pathlib.Path)", hint=f"{item!r} is not one"
+            )
+    return [os.fspath(item) for item in value]

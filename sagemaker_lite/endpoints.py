@@ -204,6 +204,45 @@ def create_endpoint_resources(
         ) from exc
 
 
+HOSTING_OPERATIONS = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint")
+
+
+def check_hosting_requests(sagemaker_session: Any, requests: Sequence[Mapping[str, Any]]) -> None:
+    """CreateModel, CreateEndpointConfig and CreateEndpoint against the service model, before any call.
+
+    A model without a role (local mode needs none) is checked without the empty field.
+    """
+    for operation, request in zip(HOSTING_OPERATIONS, requests, strict=True):
+        if operation == "CreateModel" and not request.get("ExecutionRoleArn"):
+            request = {key: value for key, value in request.items() if key != "ExecutionRoleArn"}
+        sagemaker_session.check_request(operation, request)
+
+
+def deploy_hosting_resources(
+    sagemaker_session: Any, requests: Sequence[Mapping[str, Any]], *, wait: bool, on_created: Callable[[], None]
+) -> None:
+    """Check and create the three hosting resources, then (``wait``) wait for ``InService``.
+
+    ``on_created`` runs once everything is created, before the wait (a ``Model`` records its
+    names there, so a failed wait still leaves it pointing at what exists). A failed
+    endpoint logs the cleanup call and raises.
+    """
+    check_hosting_requests(sagemaker_session, requests)
+    model_request, config_request, endpoint_request = requests
+    create_endpoint_resources(sagemaker_session, model_request, config_request, endpoint_request)
+    on_created()
+    if not wait:
+        return
+    endpoint = str(endpoint_request["EndpointName"])
+    try:
+        wait_for_endpoint(sagemaker_session, endpoint)
+    except EndpointFailedError:
+        created = [("endpoint", endpoint), ("endpoint config", str(config_request["EndpointConfigName"]))]
+        created.append(("model", str(model_request["ModelName"])))
+        LOGGER.warning("endpoint %s failed; clean up with: %s", endpoint, cleanup_call(created))
+        raise
+
+
 def _create(call: Callable[..., Any], request: Mapping[str, Any], is_ours: Callable[[], bool]) -> bool:
     """Send a create; True when it created the resource, False when an identical one existed.
 

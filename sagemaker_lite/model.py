@@ -22,24 +22,19 @@ import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import attrs
-
-from . import _validation as v
 from ._configured import ConfigBacked
 from .compat import MODEL_RENAMES, rename_kwargs
 from .endpoints import (
-    cleanup_call,
-    create_endpoint_resources,
+    check_hosting_requests,
     delete_hosting_resources,
+    deploy_hosting_resources,
     upload_repacked_model,
-    wait_for_endpoint,
 )
-from .errors import EndpointFailedError, ValidationError
+from .errors import ValidationError
 from .hosting import (
     DataCaptureConfig,
     DeployConfig,
     ServerlessInferenceConfig,
-    _name,
     base_from_name,
     build_create_endpoint_request,
     build_create_model_request,
@@ -48,110 +43,14 @@ from .hosting import (
     production_variant,
 )
 from .limits import planned_default_bucket
+from .model_config import DEFAULT_CONTAINER_LOG_LEVEL as DEFAULT_CONTAINER_LOG_LEVEL
+from .model_config import SCRIPT_DIR_IN_MODEL as SCRIPT_DIR_IN_MODEL
+from .model_config import ModelConfig as ModelConfig
 from .naming import base_name_from_image, name_from_base
 
 __all__ = ["DataCaptureConfig", "Model", "ModelConfig", "ServerlessInferenceConfig"]
 
 LOGGER = logging.getLogger("sagemaker_lite")
-SCRIPT_DIR_IN_MODEL = "/opt/ml/model/code"
-DEFAULT_CONTAINER_LOG_LEVEL = 20  # logging.INFO, without importing logging's levels for one int
-
-
-def _fspath(value: Any) -> Any:
-    return os.fspath(value) if isinstance(value, os.PathLike) else value
-
-
-def _env(value: Any) -> Any:
-    return {} if value is None else dict(value) if isinstance(value, Mapping) else value
-
-
-def _paths(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
-        raise ValidationError("dependencies", value, "a list of local directories or files")
-    for item in value:
-        if not isinstance(item, (str, os.PathLike)):
-            raise ValidationError(
-                "dependencies", value, "a list of paths (str or pathlib.Path)", hint=f"{item!r} is not one"
-            )
-    return [os.fspath(item) for item in value]
-
-
-def _image(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    v.optional_str(_, attribute, value)
-    if isinstance(value, str) and value.startswith(("s3://", "file://")):
-        raise ValidationError(
-            attribute.name,
-            value,
-            "a container image URI such as '123456789012.dkr.ecr.us-west-2.amazonaws.com/repo:tag'",
-            hint="this looks like model data: v2 is Model(image_uri, model_data, role), "
-            "v1 was Model(model_data, image)",
-        )
-
-
-def _vpc(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    allowed = "{'Subnets': ['subnet-...'], 'SecurityGroupIds': ['sg-...']}"
-    if not isinstance(value, Mapping) or set(value) != {"Subnets", "SecurityGroupIds"}:
-        raise ValidationError(attribute.name, value, allowed)
-    for key, pattern in (("Subnets", v.SUBNET_RE), ("SecurityGroupIds", v.SECURITY_GROUP_RE)):
-        items = value[key]
-        if (
-            not isinstance(items, (list, tuple))
-            or not items
-            or not all(isinstance(i, str) and pattern.match(i) for i in items)
-        ):
-            raise ValidationError(attribute.name, value, allowed, hint=f"{key} must be a non-empty list of ids")
-
-
-@attrs.frozen(kw_only=True)
-class ModelConfig:
-    """Every CreateModel-side setting of a ``Model``, validated field by field."""
-
-    image_uri: str | None = attrs.field(default=None, validator=_image)
-    model_data: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
-    role: str | None = attrs.field(default=None, validator=v.role)
-    env: dict[str, str] = attrs.field(factory=dict, converter=_env, validator=v.str_mapping)
-    name: str | None = attrs.field(default=None, validator=_name)
-    vpc_config: dict[str, list[str]] | None = attrs.field(default=None, validator=_vpc)
-    enable_network_isolation: bool = attrs.field(default=False, validator=v.optional_bool)
-    entry_point: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
-    source_dir: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
-    dependencies: list[str] | None = attrs.field(default=None, converter=_paths)
-    code_location: str | None = attrs.field(default=None, validator=v.s3_uri())
-    model_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
-    container_log_level: int | None = attrs.field(default=DEFAULT_CONTAINER_LOG_LEVEL, validator=v.int_between(0, 50))
-
-    def code_files(self) -> dict[str, str]:
-        """What goes under ``code/`` in the repacked artifact: ``{name under code/: local path}``.
-
-        Computed (and every path checked) before anything is sent.
-        """
-        if self.entry_point is None:
-            if self.source_dir is not None or self.dependencies:
-                given = "source_dir" if self.source_dir is not None else "dependencies"
-                raise ValidationError(given, getattr(self, given), "only together with entry_point")
-            return {}
-        from .code import collect_tree
-
-        files: dict[str, str] = {}
-        if self.source_dir is not None:
-            if self.source_dir.startswith("s3://") or not os.path.isdir(self.source_dir):
-                raise ValidationError("source_dir", self.source_dir, "an existing local directory")
-            if not os.path.isfile(os.path.join(self.source_dir, self.entry_point)):
-                raise ValidationError("entry_point", self.entry_point, f"a file inside source_dir ({self.source_dir})")
-            files.update((item.arcname, item.path) for item in collect_tree(self.source_dir))
-        elif os.path.isfile(self.entry_point):
-            files[os.path.basename(self.entry_point)] = self.entry_point
-        else:
-            raise ValidationError("entry_point", self.entry_point, "an existing local file")
-        for dependency in self.dependencies or []:
-            if not os.path.exists(dependency):
-                raise ValidationError("dependencies", dependency, "existing local directories or files")
-            files[f"lib/{os.path.basename(os.path.normpath(dependency))}"] = dependency
-        return files
 
 
 class Model(ConfigBacked):
@@ -297,7 +196,7 @@ class Model(ConfigBacked):
 
         # the three requests with staged values as planned, against the service's limits (no I/O yet)
         planned_bucket = f"s3://{planned_default_bucket(region)}"
-        self._check_requests(
+        check_hosting_requests(
             session,
             self._hosting_requests(
                 deploy,
@@ -327,17 +226,12 @@ class Model(ConfigBacked):
             model_data=model_data,
             capture_default=capture_default,
         )
-        self._check_requests(session, requests)
-        create_endpoint_resources(session, *requests)
-        self.name = model_name
-        self.__dict__["endpoint_name"] = endpoint
-        if wait:
-            try:
-                wait_for_endpoint(session, endpoint)
-            except EndpointFailedError:
-                created = [("endpoint", endpoint), ("endpoint config", endpoint), ("model", model_name)]
-                LOGGER.warning("endpoint %s failed; clean up with: %s", endpoint, cleanup_call(created))
-                raise
+
+        def created() -> None:
+            self.name = model_name
+            self.__dict__["endpoint_name"] = endpoint
+
+        deploy_hosting_resources(session, requests, wait=wait, on_created=created)
         return self._make_predictor(endpoint, session, serializer, deserializer, model_name)
 
     def _hosting_requests(
@@ -378,13 +272,6 @@ class Model(ConfigBacked):
             enable_network_isolation=self._config.enable_network_isolation,
             tags=deploy.tags,  # the model and the config are tagged too, as officially (cost allocation)
         )
-
-    @staticmethod
-    def _check_requests(session: Any, requests: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
-        for operation, request in zip(("CreateModel", "CreateEndpointConfig", "CreateEndpoint"), requests, strict=True):
-            if operation == "CreateModel" and not request.get("ExecutionRoleArn"):  # no role: local mode
-                request = {key: value for key, value in request.items() if key != "ExecutionRoleArn"}
-            session.check_request(operation, request)
 
     def _make_predictor(self, endpoint: str, session: Any, serializer: Any, deserializer: Any, model_name: str) -> Any:
         from . import predictor as predictor_module

@@ -23,19 +23,6 @@ SOURCE_ARCHIVE = "sourcedir.tar.gz"
 RESERVED_PREFIX = "sagemaker_"
 
 
-def _path_list(value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)) or not isinstance(value, (list, tuple)):
-        raise ValidationError("dependencies", value, "a list of local directories or files")
-    for item in value:
-        if not isinstance(item, (str, os.PathLike)):
-            raise ValidationError(
-                "dependencies", value, "a list of paths (str or pathlib.Path)", hint=f"{item!r} is not one"
-            )
-    return [os.fspath(item) for item in value]
-
-
 def _fspath(value: Any) -> Any:
     return os.fspath(value) if isinstance(value, os.PathLike) else value
 
@@ -46,7 +33,7 @@ class FrameworkConfig(TrainingConfig):
 
     entry_point: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
     source_dir: str | None = attrs.field(default=None, converter=_fspath, validator=v.optional_str)
-    dependencies: list[str] | None = attrs.field(default=None, converter=_path_list)
+    dependencies: list[str] | None = attrs.field(default=None, converter=v.dependency_paths)
     code_location: str | None = attrs.field(default=None, validator=v.s3_uri())
     container_log_level: int = attrs.field(default=logging.INFO, validator=v.int_between(0, 50))
     git_config: dict[str, str] | None = attrs.field(default=None)

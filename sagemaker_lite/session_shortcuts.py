@@ -14,13 +14,11 @@ host's logs), deploying through ``model.Model``. Keeping them here keeps ``sessi
 about clients, buckets and transfers. ``LocalSession`` inherits them unchanged: they only
 use the Session's clients, which local mode answers.
 
-Import cycle left on purpose: ``endpoint_from_model_data`` (and ``endpoint_from_job``)
-deploy through ``Model``, and a ``Model`` made without a session creates its default
-``Session``, so session -> shortcuts -> model -> session. Both directions are real
-behaviour (the official SDK has the same pair); breaking the cycle would mean either a
-second copy of ``Model.deploy`` here or a Model that cannot make its own Session. The import
-is inside the method, so it runs only when the shortcut is called, and
-``tests/unit/test_import_graph.py`` lists this one cycle with this reason.
+Deploying from a model artifact builds the same three requests ``Model.deploy`` builds, from
+the same pieces (``model_config.ModelConfig`` validation, ``hosting``'s builders,
+``endpoints.deploy_hosting_resources``), without ``Model`` itself: a ``Model`` made without
+a session creates its default ``Session``, so importing it here would make an import cycle
+(``tests/unit/test_import_graph.py``).
 """
 
 from __future__ import annotations
@@ -89,28 +87,71 @@ class SessionShortcuts:
         data_capture_config: Any = None,
         tags: Any = None,
     ) -> str:
-        """Create a model, an endpoint config and an endpoint from a model artifact; returns the endpoint name."""
-        from .model import Model  # the one import cycle left (module docstring)
+        """Create a model, an endpoint config and an endpoint from a model artifact; returns the endpoint name.
 
-        model = Model(
-            image_uri,
-            model_s3_location,
-            role,
+        The model, its endpoint config and the endpoint share ``name`` (default: the image's
+        repository and a timestamp), as with ``Model(image_uri, model_s3_location, role).deploy(...)``.
+        """
+        from .endpoints import check_hosting_requests, deploy_hosting_resources
+        from .hosting import (
+            DeployConfig,
+            build_create_endpoint_request,
+            build_create_model_request,
+            build_endpoint_config_request,
+            container_definition,
+            production_variant,
+        )
+        from .model_config import ModelConfig
+        from .naming import base_name_from_image, name_from_base
+
+        session: Any = self  # a Session: the mixin's methods run on one
+        vpc: Any = model_vpc_config  # ModelConfig validates it
+        if not isinstance(image_uri, str) or not image_uri:
+            fail("image_uri", image_uri, "the inference image's ECR URI")
+        if accelerator_type is not None:
+            fail("accelerator_type", accelerator_type, "None (Elastic Inference is not supported; use a GPU type)")
+        if not isinstance(wait, bool):
+            fail("wait", wait, "True or False")
+        config = ModelConfig(
+            image_uri=image_uri,
+            model_data=model_s3_location,
+            role=role,
             env=model_environment_vars,
             name=name,
-            vpc_config=model_vpc_config,
-            sagemaker_session=self,
+            vpc_config=vpc,
         )
-        model.deploy(
-            initial_instance_count,
-            instance_type,
-            accelerator_type=accelerator_type,
+        deploy = DeployConfig(
+            initial_instance_count=initial_instance_count,
+            instance_type=instance_type,
             endpoint_name=name,
             tags=tags,
-            wait=wait,
             data_capture_config=data_capture_config,
         )
-        return str(model.endpoint_name)
+        session.check_instance_type("instance_type", deploy.instance_type)
+        session.check_role(config.role, " to pull the image and model")
+        session.check_location("model_s3_location", config.model_data)
+        endpoint = config.name or name_from_base(base_name_from_image(image_uri, "model"))
+
+        def requests(role_arn: str, capture_default: str | None) -> list[dict[str, Any]]:
+            container = container_definition(image_uri, config.model_data, config.env)
+            model = build_create_model_request(
+                endpoint, role_arn, container, vpc_config=config.vpc_config, tags=deploy.tags
+            )
+            capture = None if data_capture_config is None else data_capture_config.to_request(capture_default)
+            variant = production_variant(endpoint, deploy)
+            endpoint_config = build_endpoint_config_request(endpoint, [variant], tags=deploy.tags, data_capture=capture)
+            return [model, endpoint_config, build_create_endpoint_request(endpoint, endpoint, deploy.tags)]
+
+        from .limits import planned_default_bucket
+
+        planned_capture = f"s3://{planned_default_bucket(session.boto_region_name)}/model-monitor/data-capture"
+        check_hosting_requests(session, requests(session.planned_role_arn(config.role) or "", planned_capture))
+        capture_default = None
+        if data_capture_config is not None and not data_capture_config.destination_s3_uri:
+            capture_default = f"{session.default_output_prefix()}/model-monitor/data-capture"
+        role_arn = session.expand_role(config.role) if config.role else ""
+        deploy_hosting_resources(session, requests(role_arn, capture_default), wait=wait, on_created=lambda: None)
+        return endpoint
 
     def endpoint_from_job(
         self,

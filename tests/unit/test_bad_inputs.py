@@ -316,6 +316,20 @@ TRAINING: list[Any] = [
     ("attach job name", "training_job_name", lambda c: Estimator.attach("bad_name", sagemaker_session=c.session)),
 ]
 
+
+def _from_model_data(**kwargs: Any) -> Case:
+    """A row's call: ``Session.endpoint_from_model_data`` with good arguments but ``kwargs``."""
+    arguments: dict[str, Any] = {
+        "model_s3_location": DATA,
+        "image_uri": IMAGE,
+        "initial_instance_count": 1,
+        "instance_type": "ml.m5.large",
+        "role": ROLE,
+    }
+    arguments.update(kwargs)
+    return lambda c: c.session.endpoint_from_model_data(**arguments)
+
+
 HOSTING: list[Any] = [
     # Model
     ("v1 argument order (model_data first)", "image_uri", lambda c: Model(DATA, IMAGE, ROLE)),
@@ -450,6 +464,17 @@ HOSTING: list[Any] = [
             1, "ml.m5.large", model_name="a b"
         ),
     ),
+    *[
+        (f"session endpoint_from_model_data {what}", parameter, _from_model_data(**kwargs))
+        for what, parameter, kwargs in [
+            ("empty image", "image_uri", {"image_uri": ""}),
+            ("model data not a URI", "model_data", {"model_s3_location": "not-a-uri"}),
+            ("Elastic Inference", "accelerator_type", {"accelerator_type": "ml.eia1.medium"}),
+            ("wait not a bool", "wait", {"wait": "yes"}),
+            ("VPC without security groups", "vpc_config", {"model_vpc_config": {"Subnets": []}}),
+            ("instance type without ml.", "instance_type", {"instance_type": "m5.large"}),
+        ]
+    ],
 ]
 
 EXTENDED: list[Any] = [

@@ -12,22 +12,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "sagemaker_lite"
 
-#: Cycles left (issue 12), each with why; only ever shrink this set:
-#: - Session's endpoint_from_model_data/endpoint_from_job shortcuts deploy through Model, and a
-#:   Model (a predictor, a transformer) made without a session creates its default Session
-#:   (session_shortcuts.py's docstring: both directions are behaviour the official SDK has).
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset(
-        {
-            "sagemaker_lite._configured",
-            "sagemaker_lite.model",
-            "sagemaker_lite.predictor",
-            "sagemaker_lite.session",
-            "sagemaker_lite.session_shortcuts",
-            "sagemaker_lite.transformer",
-        }
-    ),
-}
+#: Cycles left (issue 12): none; keep it that way.
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def _modules() -> dict[str, Path]:

@@ -8,9 +8,11 @@ go, no call), then for real. Hosted, locations are ``s3://`` and uploads go thro
 Session (``upload_data``, ``s3_transfer.put_file``, ``code.upload_source``); in local
 mode they are ``file://`` and staging is a copy on this machine.
 
-Note (issue 12): estimators stage their code in ``framework.py``; when a shared
-code-staging module exists (plan -> stage -> build), this one should become a thin use of
-it. Until then processing keeps its own, here, apart from the Processor classes.
+Why apart from the estimators' ``sagemaker_lite/staging.py``: that one stages a training
+job's code archive and derives its locations from a frozen ``TrainingPlan``; processing
+stages every local input and output path as well, under processing's own layout
+(``<base>/<job>/input/<name>``). What both share is below the staging step, not in it: the
+transfers (``s3_transfer``) and the deterministic ``sourcedir.tar.gz`` (``code.upload_source``).
 """
 
 from __future__ import annotations

@@ -244,6 +244,31 @@ class LocalJob:
         raise NotImplementedError
 
 
+class OrchestratingJob(LocalJob):
+    """A job that runs no host of its own but drives others (tuning's training jobs, transform's
+    endpoint): its state is a few attributes, and a stop only sets an event its loop watches."""
+
+    def __init__(self, *, name: str, arn: str, directory: Path) -> None:
+        super().__init__(name=name, arn=arn, directory=directory, hosts=[])
+        self.status = "InProgress"
+        self.failure_reason: str | None = None
+        self.created = utc_now()
+        self.ended: datetime | None = None
+        self._stop = threading.Event()
+
+    def _stopping(self, reason: str) -> None:
+        if self.status == "InProgress":
+            self.status = "Stopping"
+
+    def _wake(self) -> None:
+        self._stop.set()
+
+    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
+        self.status = status
+        self.failure_reason = fields.get("FailureReason", self.failure_reason)
+        self.ended = utc_now()
+
+
 def _end_with_newline(path: Path) -> None:
     """Terminate a log's last line, so the logs client delivers it."""
     try:

@@ -45,6 +45,7 @@ from typing import Any
 from ..lifecycle import LOGGER, TERMINAL, LocalJob, utc_now
 from ..processes import HostProcess
 from ..store import local_arn, private_dir
+from ..training.artifacts import split_s3
 
 __all__ = ["TERMINAL", "LocalProcessingJob", "processing_dir"]
 CONTAINER_BASE = "/opt/ml"
@@ -65,11 +66,6 @@ ECHOED = (
 def processing_dir(root: Path) -> Path:
     """Where local processing jobs live (beside training jobs' ``jobs/``)."""
     return root / "processing-jobs"
-
-
-def _split_s3(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri[len("s3://") :].partition("/")
-    return bucket, key
 
 
 class LocalProcessingJob(LocalJob):
@@ -198,7 +194,7 @@ class LocalProcessingJob(LocalJob):
         from ..training.channels import relative_key
 
         s3 = self._s3_factory()
-        bucket, prefix = _split_s3(uri)
+        bucket, prefix = split_s3(uri)
         keys: list[str] = []
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             keys.extend(str(o["Key"]) for o in page.get("Contents", []) if not str(o["Key"]).endswith("/"))
@@ -377,7 +373,7 @@ def _deliver_tree(source: Path, destination: str, s3_factory: Callable[[], Any])
             os.replace(partial, out)  # never a truncated file at the final name
         return
     s3 = s3_factory()
-    bucket, prefix = _split_s3(destination)
+    bucket, prefix = split_s3(destination)
     for file in files:
         key = "/".join(part for part in (prefix.rstrip("/"), file.relative_to(source).as_posix()) if part)
         s3.upload_file(str(file), bucket, key)

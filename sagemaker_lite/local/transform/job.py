@@ -22,9 +22,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..lifecycle import LocalJob, utc_now
+from ..lifecycle import OrchestratingJob, utc_now
 from ..store import local_arn, private_dir
 from ..training import frameworks
+from ..training.artifacts import split_s3
 from . import records
 
 LOGGER = logging.getLogger("sagemaker_lite")
@@ -32,12 +33,7 @@ STARTUP_SECONDS = 600.0
 REQUEST_SECONDS = 600.0
 
 
-def _split_uri(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri[len("s3://") :].partition("/")
-    return bucket, key
-
-
-class LocalTransformJob(LocalJob):
+class LocalTransformJob(OrchestratingJob):
     """One CreateTransformJob request, run on this machine (see the module docstring)."""
 
     kind = "transform"
@@ -45,29 +41,10 @@ class LocalTransformJob(LocalJob):
 
     def __init__(self, request: dict[str, Any], *, client: Any, root: Path, region: str) -> None:
         name = str(request["TransformJobName"])
-        super().__init__(
-            name=name, arn=local_arn(region, "transform-job", name), directory=root / "transform" / name, hosts=[]
-        )
+        super().__init__(name=name, arn=local_arn(region, "transform-job", name), directory=root / "transform" / name)
         self.request = request
         self.client = client
-        self.status = "InProgress"
-        self.failure_reason: str | None = None
-        self.created = utc_now()
         self.started: datetime | None = None
-        self.ended: datetime | None = None
-        self._stop = threading.Event()
-
-    def _stopping(self, reason: str) -> None:
-        if self.status == "InProgress":
-            self.status = "Stopping"
-
-    def _wake(self) -> None:
-        self._stop.set()
-
-    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
-        self.status = status
-        self.failure_reason = fields.get("FailureReason", self.failure_reason)
-        self.ended = utc_now()
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"TransformJobName": self.name, "TransformJobArn": self.arn}
@@ -158,7 +135,7 @@ class LocalTransformJob(LocalJob):
                 found.append((f.name if f == path else str(f.relative_to(path)), f.read_bytes()))
         else:
             s3 = self.client._s3_factory()
-            bucket, prefix = _split_uri(uri)
+            bucket, prefix = split_s3(uri)
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
                 for item in page.get("Contents", []):
                     key = item["Key"]
@@ -183,7 +160,7 @@ class LocalTransformJob(LocalJob):
                 partial.unlink(missing_ok=True)
                 raise
         else:
-            bucket, prefix = _split_uri(base)
+            bucket, prefix = split_s3(base)
             key = f"{prefix}/{relative}.out" if prefix else f"{relative}.out"
             self.client._s3_factory().put_object(Bucket=bucket, Key=key, Body=data)
 

@@ -24,34 +24,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import statistics
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..lifecycle import LocalJob, utc_now
+from ...tuning import DEFINITION_FIELDS
+from ..lifecycle import OrchestratingJob, utc_now
 from ..store import LOCAL_ACCOUNT, local_arn
 from .search import GridSearch, Point, SearchSpace, make_strategy
 
 LOGGER = logging.getLogger("sagemaker_lite")
 TERMINAL = ("Completed", "Failed", "Stopped")
 POLL_SECONDS = 0.05
-#: CreateTrainingJob fields a definition carries unchanged
-_COPIED = (
-    "RoleArn",
-    "OutputDataConfig",
-    "StoppingCondition",
-    "InputDataConfig",
-    "VpcConfig",
-    "EnableNetworkIsolation",
-    "EnableInterContainerTrafficEncryption",
-    "EnableManagedSpotTraining",
-    "CheckpointConfig",
-    "RetryStrategy",
-    "Environment",
-)
 
 
 class _Trial:
@@ -64,7 +50,7 @@ class _Trial:
         self.description: dict[str, Any] = {}
 
 
-class LocalTuningJob(LocalJob):
+class LocalTuningJob(OrchestratingJob):
     """One tuning job: its request, its trials, and the thread that runs them."""
 
     kind = "tuning"
@@ -72,7 +58,7 @@ class LocalTuningJob(LocalJob):
     def __init__(self, request: dict[str, Any], *, client: Any, root: Path, region: str) -> None:
         name = str(request["HyperParameterTuningJobName"])
         arn = local_arn(region, "hyper-parameter-tuning-job", name)
-        super().__init__(name=name, arn=arn, directory=root / "tuning" / name, hosts=[])
+        super().__init__(name=name, arn=arn, directory=root / "tuning" / name)
         self.request = request
         self.client = client
         config = request["HyperParameterTuningJobConfig"]
@@ -98,29 +84,12 @@ class LocalTuningJob(LocalJob):
         self.max_parallel = int(limits["MaxParallelTrainingJobs"])
         self.deadline = limits.get("MaxRuntimeInSeconds")
         self.trials: list[_Trial] = []
-        self.status = "InProgress"
-        self.failure_reason: str | None = None
-        self.created = utc_now()
-        self.ended: datetime | None = None
-        self._stop = threading.Event()
 
     # --- lifecycle --------------------------------------------------------------------
 
     def record(self) -> tuple[dict[str, Any], dict[str, Any]]:
         meta = {"summaries": [_jsonable(s) for s in self.summaries()], "tags": self.request.get("Tags") or []}
         return self.describe(), meta
-
-    def _stopping(self, reason: str) -> None:
-        if self.status == "InProgress":
-            self.status = "Stopping"
-
-    def _wake(self) -> None:
-        self._stop.set()
-
-    def _end(self, status: str, message: str, fields: dict[str, Any]) -> None:
-        self.status = status
-        self.failure_reason = fields.get("FailureReason", self.failure_reason)
-        self.ended = utc_now()
 
     def _trial_name(self, index: int, point: Point) -> str:
         digest = hashlib.sha1(repr(sorted(point.items())).encode()).hexdigest()[:8]
@@ -141,7 +110,7 @@ class LocalTuningJob(LocalJob):
             for k, v in resources.items()
             if k in ("InstanceCount", "InstanceType", "VolumeSizeInGB", "VolumeKmsKeyId")
         }
-        for key in _COPIED:
+        for key in DEFINITION_FIELDS:
             if key in definition:
                 request[key] = definition[key]
         return request

@@ -7,56 +7,19 @@ from typing import Any
 
 import attrs
 import pytest
-from botocore.exceptions import ClientError
-from support.aws_double import RecordingAWS
+from support.script_mode import ROLE, code_upload_aws, tensorflow
 
-from sagemaker_lite import Session
 from sagemaker_lite.estimator import Estimator
 from sagemaker_lite.plan import ScriptMode, Staged, TrainingPlan
 from sagemaker_lite.staging import planned_training, stage_training
-from sagemaker_lite.tensorflow import TensorFlow
 from sagemaker_lite.training import training_job_request
-
-ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole"
-
-
-def not_found(params: dict[str, Any]) -> dict[str, Any]:
-    raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
-
-
-def recording() -> RecordingAWS:
-    return RecordingAWS(
-        {
-            "s3.PutObject": lambda p: {"ETag": '"etag"'},
-            "s3.CopyObject": lambda p: {"CopyObjectResult": {"ETag": '"etag"'}},
-            "s3.HeadObject": not_found,
-        }
-    )
-
-
-def tensorflow(aws: RecordingAWS, source: Path, **settings: Any) -> TensorFlow:
-    (source / "train.py").write_text("print('hi')\n")
-    return TensorFlow(
-        entry_point="train.py",
-        source_dir=str(source),
-        framework_version="2.13",
-        py_version="py310",
-        role=ROLE,
-        instance_count=1,
-        instance_type="ml.m5.large",
-        output_path="s3://out-bucket/prefix",
-        hyperparameters={"epochs": 3},
-        sagemaker_session=Session(boto_session=aws.boto_session()),
-        **settings,
-    )
 
 
 @pytest.mark.parametrize("settings", [{}, {"enable_network_isolation": True}, {"code_location": "s3://code/at"}])
 def test_the_planned_request_is_the_staged_one_when_every_location_is_given(
     tmp_path: Path, settings: dict[str, Any]
 ) -> None:
-    aws = recording()
+    aws = code_upload_aws()
     est = tensorflow(aws, tmp_path, **settings)
     plan = est._plan({"train": "s3://in-bucket/train"}, "job-1", None)
     session = est.sagemaker_session
@@ -70,7 +33,7 @@ def test_the_planned_request_is_the_staged_one_when_every_location_is_given(
 
 
 def test_plan_and_staged_locations_are_frozen_values(tmp_path: Path) -> None:
-    est = tensorflow(recording(), tmp_path)
+    est = tensorflow(code_upload_aws(), tmp_path)
     plan = est._plan(None, "job-1", None)
     assert isinstance(plan.script, ScriptMode) and plan.script.program == "train.py"
     for value, field in (
@@ -83,7 +46,7 @@ def test_plan_and_staged_locations_are_frozen_values(tmp_path: Path) -> None:
 
 
 def test_preparing_a_job_leaves_no_per_call_state_on_the_estimator(tmp_path: Path) -> None:
-    est = tensorflow(recording(), tmp_path)
+    est = tensorflow(code_upload_aws(), tmp_path)
     before = set(vars(est))
     est.prepare_training_job({"train": "s3://in-bucket/train"}, job_name="job-1")
     # only what describes the prepared job afterwards: its name, its code (create_model), Debugger paths

@@ -5,52 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
 from support.aws_double import RecordingAWS
-
-from sagemaker_lite import Session
-from sagemaker_lite.tensorflow import TensorFlow
-
-ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole"
-
-
-def not_found(params: dict[str, Any]) -> dict[str, Any]:
-    raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
+from support.script_mode import ACCOUNT, code_upload_aws, tensorflow
 
 
 def recording() -> RecordingAWS:
-    return RecordingAWS(
-        {
-            "s3.PutObject": lambda p: {"ETag": '"etag"'},
-            "s3.CopyObject": lambda p: {"CopyObjectResult": {"ETag": '"etag"'}},
-            "s3.HeadObject": not_found,
+    return code_upload_aws(
+        **{
             "sagemaker.CreateTrainingJob": lambda p: {
                 "TrainingJobArn": f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:training-job/{p['TrainingJobName']}"
-            },
+            }
         }
-    )
-
-
-def estimator(aws: RecordingAWS, source: Path) -> TensorFlow:
-    return TensorFlow(
-        entry_point="train.py",
-        source_dir=str(source),
-        framework_version="2.13",
-        py_version="py310",
-        role=ROLE,
-        instance_count=1,
-        instance_type="ml.m5.large",
-        output_path="s3://out-bucket/prefix",
-        hyperparameters={"epochs": 3},
-        sagemaker_session=Session(boto_session=aws.boto_session()),
     )
 
 
 def test_prepare_stages_code_and_returns_the_request_fit_sends(tmp_path: Path) -> None:
     (tmp_path / "train.py").write_text("print('hi')\n")
     aws = recording()
-    prepared = estimator(aws, tmp_path).prepare_training_job({"train": "s3://in-bucket/train"}, job_name="job-1")
+    prepared = tensorflow(aws, tmp_path).prepare_training_job({"train": "s3://in-bucket/train"}, job_name="job-1")
 
     assert "sagemaker.CreateTrainingJob" not in aws.operations()
     assert "s3.PutObject" in aws.operations()  # the code is staged: the request points at it
@@ -60,7 +32,7 @@ def test_prepare_stages_code_and_returns_the_request_fit_sends(tmp_path: Path) -
     )
 
     sent = recording()
-    est = estimator(sent, tmp_path)
+    est = tensorflow(sent, tmp_path)
     est.fit({"train": "s3://in-bucket/train"}, job_name="job-1", wait=False)
     created: list[dict[str, Any]] = sent.params_of("CreateTrainingJob")
     assert created == [prepared]
@@ -72,7 +44,7 @@ def test_script_mode_warnings_point_at_the_callers_line(tmp_path: Path) -> None:
 
     (tmp_path / "train.py").write_text("print('hi')\n")
     (tmp_path / "requirements.txt").write_text("numpy\n")
-    est = estimator(recording(), tmp_path)
+    est = tensorflow(recording(), tmp_path)
     est.source_dir = None
     est.entry_point = str(tmp_path / "train.py")
     with warnings.catch_warnings(record=True) as caught:

@@ -140,9 +140,9 @@ def main() -> None:
         "",
         "Local mode's extra: request validation, the job and host directories, the namespace holder",
         "and launchers, the veth/bridge network, two reapers, model.tar.gz packing and the status",
-        "transitions; both sides spend most of the time importing TensorFlow in two processes. On the",
-        "loaded CI-class machine local mode came out faster than by hand; the cause was not established",
-        "(same script, interpreter, TensorFlow and thread settings; only the network path differs).",
+        "transitions; both sides spend most of the time importing TensorFlow in two processes. Under",
+        "heavy load (load average ~10) local mode once came out faster than by hand (0.63x); idle the",
+        "two are within a few percent. Compare runs made on the same, quiet machine.",
         "",
         *machine_lines(),
     ]

@@ -24,7 +24,7 @@ Choices, where the model alone is not enough:
   are expanded exactly for ASCII and accept any non-ASCII character; UTF-16 surrogate ranges become
   the code points they encode; ``.`` also matches line breaks. A pattern that still does not
   translate is not checked (``untranslatable_patterns`` lists them; a test keeps it empty for the
-  operations the SDK sends). Lengths count UTF-16 code units, as the service does.
+  operations the SDK sends); the translation is ``_java_patterns``. Lengths count UTF-16 code units, as the service does.
 * Enums of instance types are open: the service adds instance types before botocore lists them,
   and ``instance_type`` has its own check.
 * ``local=True`` (local mode): ``file://`` URIs are accepted where S3 URIs are, and role ARNs may
@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._java_patterns import compiled as compiled_pattern
 from .errors import ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,92 +167,13 @@ def _operation(operation: str, botocore_session: Any = None) -> OperationModel:
     return result
 
 
-# --- Java patterns as Python regular expressions ----------------------------------------------
-
-_ASCII_CLASSES = {
-    "Alnum": "a-zA-Z0-9",
-    "Alpha": "a-zA-Z",
-    "Digit": "0-9",
-    "Upper": "A-Z",
-    "Lower": "a-z",
-    "Punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
-    "Print": "\\x20-\\x7e",
-    "Graph": "\\x21-\\x7e",
-    "Space": " \\t\\n\\x0b\\f\\r",
-    "ASCII": "\\x00-\\x7f",
-}
-#: Unicode categories: exact for ASCII; every non-ASCII character is accepted (never refuse what
-#: the service might accept)
-_UNICODE_CLASSES = {
-    "L": "a-zA-Z",
-    "N": "0-9",
-    "Z": " ",
-    "S": re.escape("$+<=>^`|~"),
-    "P": re.escape("!\"#%&'()*,-./:;?@[\\]_{}"),
-    "M": "",
-}
-_NON_ASCII = "\\u0080-\\U0010ffff"
-_SURROGATE_RANGE = re.compile(r"\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})", re.IGNORECASE)
-
-
-def _code_point(match: re.Match[str]) -> str:
-    high, low = int(match.group(1), 16), int(match.group(2), 16)
-    return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
-
-
-def _translate_class(name: str, in_class: bool) -> str:
-    if name in _ASCII_CLASSES:
-        body = _ASCII_CLASSES[name]
-    elif name in _UNICODE_CLASSES:
-        body = _UNICODE_CLASSES[name] + _NON_ASCII
-    else:
-        raise re.error(f"unknown class \\p{{{name}}}")
-    return body if in_class else f"[{body}]"
-
-
-def _java_to_python(pattern: str) -> str:
-    pattern = _SURROGATE_RANGE.sub(_code_point, pattern)
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            if pattern[i + 1] in "pP" and pattern[i + 2 : i + 3] == "{":
-                end = pattern.index("}", i)
-                if pattern[i + 1] == "P":
-                    raise re.error("negated \\P classes are not translated")
-                out.append(_translate_class(pattern[i + 3 : end], in_class))
-                i = end + 1
-                continue
-            escape = pattern[i : i + 2]
-            out.append({"\\z": "\\Z", "\\Z": "(?=\\n?\\Z)"}.get(escape, escape))
-            i += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        out.append(char)
-        i += 1
-    return "".join(out)
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(_java_to_python(pattern), re.DOTALL)
-    except (re.error, ValueError):
-        return None
-
-
 def untranslatable_patterns(operations: Sequence[str]) -> list[str]:
     """The patterns of these operations' inputs that ``check_request`` cannot check (ideally none)."""
     found: list[str] = []
     for operation in operations:
         for shape in _shapes(_operation(operation).input_shape):
             pattern = shape.metadata.get("pattern")
-            if pattern is not None and _compiled(pattern) is None and pattern not in found:
+            if pattern is not None and compiled_pattern(pattern) is None and pattern not in found:
                 found.append(pattern)
     return found
 
@@ -438,7 +360,7 @@ class _Walker:
         if self.local and shape.name == "RoleArn":
             return
         self._sized(_utf16_length(value), shape, path, value, "character")
-        compiled = _compiled(pattern) if pattern else None
+        compiled = compiled_pattern(pattern) if pattern else None
         if compiled is not None and compiled.fullmatch(value) is None:
             self.problem(path, value, f"a value matching the pattern {pattern}")
 

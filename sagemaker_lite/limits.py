@@ -24,7 +24,8 @@ Choices, where the model alone is not enough:
   are expanded exactly for ASCII and accept any non-ASCII character; UTF-16 surrogate ranges become
   the code points they encode; ``.`` also matches line breaks. A pattern that still does not
   translate is not checked (``untranslatable_patterns`` lists them; a test keeps it empty for the
-  operations the SDK sends); the translation is ``_java_patterns``. Lengths count UTF-16 code units, as the service does.
+  operations the SDK sends); ``_java_patterns`` translates them. Lengths count UTF-16 code
+  units, as the service does.
 * Enums of instance types are open: the service adds instance types before botocore lists them,
   and ``instance_type`` has its own check.
 * ``local=True`` (local mode): ``file://`` URIs are accepted where S3 URIs are, and role ARNs may

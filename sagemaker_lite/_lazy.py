@@ -11,15 +11,18 @@ itself a submodule. The value is cached in the package's namespace on first use.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
 
 def lazy_exports(
-    package: str, table: Mapping[str, str], namespace: MutableMapping[str, Any]
+    package: str, table: Mapping[str, str], namespace: MutableMapping[str, Any], eager: Iterable[str] = ()
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """The ``__getattr__`` and ``__dir__`` of a package whose public names load on first use."""
-    names = sorted(table)
+    """The ``__getattr__`` and ``__dir__`` of a package whose public names load on first use.
+
+    ``eager``: public names the package defines itself, listed by ``__dir__`` beside the lazy ones.
+    """
+    names = sorted({*table, *eager})
 
     def __getattr__(name: str) -> Any:
         module = table.get(name)

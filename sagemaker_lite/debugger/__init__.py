@@ -61,7 +61,9 @@ _LAZY = {
     "RuleBase": "rules",
 }
 
-__getattr__, _lazy_dir = lazy_exports(__name__, _LAZY, globals())
+__getattr__, __dir__ = lazy_exports(
+    __name__, _LAZY, globals(), eager=("framework_name", "get_rule_container_image_uri")
+)
 
 #: the image URI registry's name for the rule evaluator images (``image_uris.retrieve("debugger", region)``)
 framework_name = "debugger"
@@ -92,7 +94,3 @@ __all__ = [
     "region_supports_profiler",
     "rule_configs",
 ]
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)

@@ -18,6 +18,17 @@ No orphans:
 * ``atexit`` and chained SIGTERM/SIGHUP handlers (installed on first use, from the main
   thread only) stop every live job when the interpreter ends - as ``StopTrainingJob``
   does, so the model and checkpoints are still delivered (SageMaker saves them too).
+
+A signal handler runs in the main thread between two bytecodes of whatever it interrupted,
+which may hold a lock the stop needs (``describe()`` copies a job's record under the job's
+lock many times a second while ``fit()`` waits). So the handler does not stop the jobs
+itself: it starts a thread that does, and raises ``SignalExit`` (a ``SystemExit``) in the
+main thread, whose unwinding releases those locks and runs the program's ``finally``
+blocks. The atexit hook then waits for that thread (bounded) and ends the process with the
+signal it got, so its parent still sees "killed by SIGTERM". Should the program swallow
+the exception, the thread signals the process again once the jobs are stopped, and the
+handler ends it then. A program with its own handler keeps it: the jobs are stopped in the
+background and its handler is called as before.
 """
 
 from __future__ import annotations
@@ -179,6 +190,18 @@ class HostProcess:
         return self._exited.wait(timeout)
 
 
+class SignalExit(SystemExit):
+    """SIGTERM/SIGHUP reached a program that has no handler of its own (see the module docstring).
+
+    Exit code 128 + the signal, as a shell reports it, should the process end without the
+    exit hook; normally the hook ends it with the signal itself once the jobs are stopped.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
 class _Registry:
     """Live jobs and processes of this interpreter, so none outlives it."""
 
@@ -188,6 +211,12 @@ class _Registry:
         self._processes: set[HostProcess] = set()
         self._hooks_installed = False
         self._previous: dict[int, Any] = {}
+        #: the thread stopping the jobs after a signal (at most one), and the signal to die of
+        self._stopper: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._fatal_signal: int | None = None
+        #: the atexit hook is running: a signal then must not raise into it
+        self._exiting = False
 
     def add_job(self, job: Stoppable) -> None:
         with self._lock:
@@ -212,7 +241,7 @@ class _Registry:
             if self._hooks_installed:
                 return
             self._hooks_installed = True
-        atexit.register(self.shutdown, "the Python process that ran this job exited")
+        atexit.register(self._at_exit)
         if threading.current_thread() is not threading.main_thread():
             return
         for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
@@ -226,13 +255,50 @@ class _Registry:
                 signal.signal(sig, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        self.shutdown(f"the Python process that ran this job received signal {signum}")
+        """Start stopping the jobs on another thread; then the program's handler, or ``SignalExit``.
+
+        Takes no lock: the code this interrupted may hold any of them (module docstring).
+        """
         previous = self._previous.get(signum, signal.SIG_DFL)
+        first = self._stopper is None
+        if first:
+            if not callable(previous):
+                self._fatal_signal = signum
+            reason = f"the Python process that ran this job received signal {signum}"
+            self._stopper = threading.Thread(target=self._stop_all, args=(reason,), name="sagemaker-lite-exit")
+            self._stopper.daemon = True
+            self._stopper.start()
         if callable(previous):
             previous(signum, frame)
-            return
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        elif first and not self._exiting:
+            raise SignalExit(signum)
+        elif self._fatal_signal is not None and self._stopped.is_set():
+            _die_of(self._fatal_signal)  # the program swallowed SignalExit; its jobs are stopped now
+
+    def _stop_all(self, reason: str) -> None:
+        """The stopping thread: stop every job; then wake the main thread should it still be running."""
+        try:
+            self.shutdown(reason)
+        finally:
+            self._stopped.set()
+            if self._fatal_signal is not None:
+                os.kill(os.getpid(), self._fatal_signal)
+
+    def _at_exit(self) -> None:
+        """atexit: after a signal, wait for its stopping thread and die of the signal; else stop every job.
+
+        A signal that arrives while this stops the jobs does not raise into it: the jobs are
+        stopped as they were going to be, and then the process dies of the signal.
+        """
+        self._exiting = True
+        stopper = self._stopper
+        if stopper is not None:
+            stopper.join(2.0 + SHUTDOWN_TIMEOUT + 5.0)
+        if self._fatal_signal is not None:
+            _die_of(self._fatal_signal)
+        self.shutdown("the Python process that ran this job exited")
+        if self._fatal_signal is not None:  # a signal came while the jobs were being stopped
+            self._at_exit()
 
     def shutdown(self, reason: str, grace: float = 2.0) -> None:
         """Stop every live job (SIGTERM, then SIGKILL after ``grace``) and any stray process."""
@@ -248,6 +314,17 @@ class _Registry:
             processes = list(self._processes)
         for process in processes:
             process.signal_group(signal.SIGKILL)
+
+
+def _die_of(signum: int) -> None:
+    """End this process with ``signum``'s default action, so its parent sees the signal (main thread only)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    time.sleep(1.0)  # the default action ends the process before this returns; should it not:
+    os._exit(128 + signum)
 
 
 _registry = _Registry()

@@ -156,3 +156,83 @@ def test_interrupting_the_caller_leaves_no_orphans(local_root: Path, tmp_path: P
     with tarfile.open(out / "driven" / "output" / "model.tar.gz") as tar:
         assert tar.extractfile("model.bin").read() == b"trained so far"  # type: ignore[union-attr]
     assert (out / "checkpoints" / "ckpt-1").read_text() == "epoch 1"
+
+
+#: the caller's main thread when SIGTERM arrives, in four programs: it holds the job's lock
+#: (describe() copies the record under it, many times a second while fit() waits); it swallows
+#: every exception; it has a SIGTERM handler of its own, which must still be called; it is
+#: already exiting (the exit hook is stopping the job) when the signal comes
+SIGNALLED_DRIVER = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from sagemaker_lite.estimator import Estimator
+from sagemaker_lite.inputs import TrainingInput
+from sagemaker_lite.local import LocalSession
+from sagemaker_lite.local.account import LocalAccount
+
+root, code, data, out, program = sys.argv[1:6]
+if program == "own-handler":
+    signal.signal(signal.SIGTERM, lambda signum, frame: print("handled", signum, flush=True))
+session = LocalSession(root=root, stop_timeout=1)
+est = Estimator("local-script", None, 1, "local", sagemaker_session=session, output_path="file://" + out,
+                hyperparameters={"sagemaker_program": "train.py", "sagemaker_submit_directory": "file://" + code})
+est.fit({"train": TrainingInput("file://" + data, input_mode="Pipe")}, job_name="signalled", wait=False)
+while not os.path.exists(os.environ["PID_FILE"]):
+    time.sleep(0.02)
+job = LocalAccount.of(Path(root)).training.get("signalled")
+if program == "holds-the-lock":
+    with job._lock:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)
+elif program == "swallows":
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)
+    except BaseException:
+        print("swallowed", flush=True)
+    time.sleep(30)
+elif program == "signalled-while-exiting":  # the script ends; the signal lands in the exit hook
+    threading.Thread(target=lambda: (time.sleep(0.5), os.kill(os.getpid(), signal.SIGTERM)), daemon=True).start()
+else:
+    os.kill(os.getpid(), signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while job.describe()["TrainingJobStatus"] != "Stopped" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print("went on", flush=True)
+"""
+
+
+@pytest.mark.parametrize("program", ["holds-the-lock", "swallows", "own-handler", "signalled-while-exiting"])
+def test_sigterm_stops_the_job_whatever_the_main_thread_was_doing(
+    local_root: Path, tmp_path: Path, program: str
+) -> None:
+    """The stop must not need a lock the interrupted main thread holds (it did: 1 CI run in ~30 hung)."""
+    code = write_code(tmp_path / "code", STUBBORN_SCRIPT)
+    env = dict(os.environ, PID_FILE=str(tmp_path / "pids"), IGNORE_SIGTERM="1")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    args = [str(local_root), str(code), str(pipe_dataset(tmp_path)), str(tmp_path / "o"), program]
+    driver = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(SIGNALLED_DRIVER), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        output, _ = driver.communicate(timeout=60)
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    text = output.decode()
+    if program == "own-handler":  # the program decides: it went on, and ended normally
+        assert driver.returncode == 0, text
+        assert f"handled {int(signal.SIGTERM)}" in text and "went on" in text
+    else:  # the process still dies of the signal, once the job is stopped
+        assert driver.returncode == -signal.SIGTERM, text
+        assert ("swallowed" in text) == (program == "swallows")
+    pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
+    assert wait_gone(pids) == [], text
+    description = json.loads((local_root / "jobs" / "signalled" / "description.json").read_text())["description"]
+    assert description["TrainingJobStatus"] == "Stopped", description
+    reason = "exit" if program == "signalled-while-exiting" else "sigterm"  # the first reason is kept
+    assert description["SecondaryStatusTransitions"][-1]["StatusMessage"] == FINAL_MESSAGES[reason]
+    assert (tmp_path / "o/signalled/output/model.tar.gz").is_file()  # the model was still saved

@@ -32,7 +32,6 @@ from .parameter import (
     IntegerParameter,
     ParameterRange,
     check_ranges,
-    ranges_from_request,
     ranges_request,
 )
 from .tuning import (
@@ -48,7 +47,7 @@ from .tuning import (
     WarmStartConfig,
     WarmStartTypes,
     class_metadata,
-    definition_as_description,
+    is_framework_estimator,
     merge_tags,
     training_job_definition,
     tuning_job_config,
@@ -68,12 +67,6 @@ __all__ = [
     "WarmStartConfig",
     "WarmStartTypes",
 ]
-
-
-def _is_framework(estimator: Any) -> bool:
-    from .framework import Framework
-
-    return isinstance(estimator, Framework)
 
 
 def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
@@ -214,13 +207,13 @@ class HyperparameterTuner:
         """The ``ParameterRanges`` request of a one-estimator tuner (None for ``create(...)`` tuners)."""
         if self._hyperparameter_ranges is None:
             return None
-        return ranges_request(self._hyperparameter_ranges, json_categoricals=_is_framework(self.estimator))
+        return ranges_request(self._hyperparameter_ranges, json_categoricals=is_framework_estimator(self.estimator))
 
     def hyperparameter_ranges_dict(self) -> dict[str, dict[str, Any]] | None:
         if self._hyperparameter_ranges_dict is None or self.estimator_dict is None:
             return None
         return {
-            name: ranges_request(ranges, json_categoricals=_is_framework(self.estimator_dict[name]))
+            name: ranges_request(ranges, json_categoricals=is_framework_estimator(self.estimator_dict[name]))
             for name, ranges in self._hyperparameter_ranges_dict.items()
         }
 
@@ -283,7 +276,7 @@ class HyperparameterTuner:
                 training_request,
                 tuned=ranges or {},
                 metric_definitions=metric_definitions,
-                class_meta=class_metadata(type(estimator)) if with_meta or _is_framework(estimator) else None,
+                class_meta=class_metadata(type(estimator)) if with_meta or is_framework_estimator(estimator) else None,
             )
             if key is not None:
                 assert self.objective_metric_name_dict is not None and ranges is not None
@@ -292,7 +285,9 @@ class HyperparameterTuner:
                     "Type": self.objective_type,
                     "MetricName": self.objective_metric_name_dict[key],
                 }
-                definition["HyperParameterRanges"] = ranges_request(ranges, json_categoricals=_is_framework(estimator))
+                definition["HyperParameterRanges"] = ranges_request(
+                    ranges, json_categoricals=is_framework_estimator(estimator)
+                )
             definitions.append(definition)
         objective = None
         if self.objective_metric_name is not None:
@@ -423,6 +418,8 @@ class HyperparameterTuner:
         else from the class metadata framework tuning jobs carry, else ``Estimator``; fitting the
         rebuilt tuner again sends the same request.
         """
+        from .tuner_attach import tuner_from_description
+
         v.check_job_name("tuning_job_name", tuning_job_name)
         if sagemaker_session is None:
             from .session import Session
@@ -430,46 +427,7 @@ class HyperparameterTuner:
             sagemaker_session = Session()
         job = TuningJob(sagemaker_session, tuning_job_name)
         details = dict(job_details) if job_details is not None else job.describe()
-        config = details["HyperParameterTuningJobConfig"]
-        settings: dict[str, Any] = {
-            "strategy": config["Strategy"],
-            "max_jobs": config["ResourceLimits"].get("MaxNumberOfTrainingJobs"),
-            "max_parallel_jobs": config["ResourceLimits"]["MaxParallelTrainingJobs"],
-            "max_runtime_in_seconds": config["ResourceLimits"].get("MaxRuntimeInSeconds"),
-            "early_stopping_type": config.get("TrainingJobEarlyStoppingType", "Off"),
-            "random_seed": config.get("RandomSeed"),
-            "strategy_config": StrategyConfig.from_job_desc(config.get("StrategyConfig")),
-            "completion_criteria_config": TuningJobCompletionCriteriaConfig.from_job_desc(
-                config.get("TuningJobCompletionCriteria")
-            ),
-            "warm_start_config": WarmStartConfig.from_job_desc(details.get("WarmStartConfig")),
-        }
-        if "TrainingJobDefinition" in details:
-            definition = details["TrainingJobDefinition"]
-            objective = config["HyperParameterTuningJobObjective"]
-            estimator = _estimator_from_definition(definition, estimator_cls, sagemaker_session)
-            tuner = cls(
-                estimator,
-                objective["MetricName"],
-                ranges_from_request(config["ParameterRanges"], json_categoricals=_is_framework(estimator)),
-                metric_definitions=definition["AlgorithmSpecification"].get("MetricDefinitions"),
-                objective_type=objective["Type"],
-                **settings,
-            )
-        else:
-            estimators, objectives, ranges, metrics = {}, {}, {}, {}
-            for definition in details["TrainingJobDefinitions"]:
-                key = definition["DefinitionName"]
-                chosen = estimator_cls.get(key) if isinstance(estimator_cls, Mapping) else estimator_cls
-                estimators[key] = _estimator_from_definition(definition, chosen, sagemaker_session)
-                objectives[key] = definition["TuningObjective"]["MetricName"]
-                settings["objective_type"] = definition["TuningObjective"]["Type"]
-                ranges[key] = ranges_from_request(
-                    definition["HyperParameterRanges"], json_categoricals=_is_framework(estimators[key])
-                )
-                if definition["AlgorithmSpecification"].get("MetricDefinitions"):
-                    metrics[key] = definition["AlgorithmSpecification"]["MetricDefinitions"]
-            tuner = cls.create(estimators, objectives, ranges, metric_definitions_dict=metrics or None, **settings)
+        tuner = tuner_from_description(cls, details, estimator_cls, sagemaker_session)
         tuner._current_job_name = tuning_job_name
         tuner.latest_tuning_job = job
         return tuner
@@ -587,32 +545,3 @@ class _Named:
 
     def __init__(self, name: str) -> None:
         self.name = name
-
-
-def _estimator_from_definition(definition: Mapping[str, Any], estimator_cls: Any, session: Any) -> Any:
-    cls = estimator_cls or _class_from_metadata(definition.get("StaticHyperParameters") or {})
-    params = cls._init_params_from_description(definition_as_description(definition), "model")
-    params.pop("tags", None)
-    params = {key: value for key, value in params.items() if value is not None}
-    return cls(sagemaker_session=session, **params)
-
-
-def _class_from_metadata(static: Mapping[str, str]) -> Any:
-    import importlib
-    import json
-
-    from .estimator import Estimator
-
-    if CLASS_NAME_KEY not in static or MODULE_KEY not in static:
-        return Estimator
-    name, module = json.loads(static[CLASS_NAME_KEY]), json.loads(static[MODULE_KEY])
-    if module.startswith("sagemaker.") or module == "sagemaker":
-        module = "sagemaker_lite" + module[len("sagemaker") :]
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        raise ValidationError(
-            "estimator_cls",
-            None,
-            f"an estimator class: the tuning job names {module}.{name}, which sagemaker_lite lacks",
-        ) from None

@@ -283,17 +283,8 @@ def merge_tags(tuner_tags: list[dict[str, str]] | None, estimator_tags: Any) -> 
     return tags or None
 
 
-def definition_as_description(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """A DescribeTrainingJob-shaped view of a definition, so estimators' attach inverses can read it."""
-    description = {key: definition[key] for key in DEFINITION_FIELDS if key in definition}
-    description["AlgorithmSpecification"] = dict(definition.get("AlgorithmSpecification") or {})
-    description["HyperParameters"] = {
-        k: v
-        for k, v in (definition.get("StaticHyperParameters") or {}).items()
-        if k not in (CLASS_NAME_KEY, MODULE_KEY)
-    }
-    resources = dict(definition.get("HyperParameterTuningResourceConfig") or definition.get("ResourceConfig") or {})
-    resources.pop("InstanceConfigs", None)
-    resources.pop("AllocationStrategy", None)
-    description["ResourceConfig"] = resources
-    return description
+def is_framework_estimator(estimator: Any) -> bool:
+    """Framework estimators (script mode) send categorical values JSON-encoded, as their hyperparameters are."""
+    from .framework import Framework
+
+    return isinstance(estimator, Framework)

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from local_helpers import write_code
 
 from sagemaker_lite.local import LocalSession
+from sagemaker_lite.local.account import LocalAccount
 from sagemaker_lite.local.processes import registry
 
 pytestmark = pytest.mark.local
@@ -36,7 +37,12 @@ def training_started(client: Any, trials: list[dict[str, str]]) -> bool:
     return bool(described.get("SecondaryStatus") == "Training")
 
 
-def test_exit_hook_stops_a_running_tuning_job_and_its_training_job(session: LocalSession, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stopped_by", ["exit-hook", "tuning-job-first"])
+def test_exit_hook_stops_a_running_tuning_job_and_its_training_job(
+    session: LocalSession, tmp_path: Path, stopped_by: str
+) -> None:
+    """Both end Stopped, and the training job says why, whichever reaches it first: its own exit
+    hook, or its tuning job stopping its trials (that order lost the reason, 1 run in ~10 under load)."""
     code = write_code(tmp_path / "code", SLOW)
     definition = {
         "StaticHyperParameters": {"sagemaker_program": '"train.py"', "sagemaker_submit_directory": f'"file://{code}"'},
@@ -68,7 +74,12 @@ def test_exit_hook_stops_a_running_tuning_job_and_its_training_job(session: Loca
         time.sleep(0.1)
     assert trials, "the tuning job started no training job"
 
-    registry().shutdown("the Python process that ran this job exited", grace=1.0)
+    reason = "the Python process that ran this job exited"
+    if stopped_by == "tuning-job-first":
+        tuning_job = LocalAccount.of(Path(session.root)).tuning.get("exit-tune")
+        assert tuning_job is not None
+        tuning_job.abort(reason, grace=1.0)
+    registry().shutdown(reason, grace=1.0)
 
     tuning = client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName="exit-tune")
     assert tuning["HyperParameterTuningJobStatus"] == "Stopped"

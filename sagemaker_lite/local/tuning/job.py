@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ...tuning import DEFINITION_FIELDS
-from ..lifecycle import OrchestratingJob, utc_now
+from ..lifecycle import OrchestratingJob, joined, utc_now
 from ..store import LOCAL_ACCOUNT, local_arn
 from .search import GridSearch, Point, SearchSpace, make_strategy
 
@@ -220,8 +220,10 @@ class LocalTuningJob(OrchestratingJob):
         for trial in self.trials:
             if trial.status in TERMINAL:
                 continue
+            # with the tuning job's own reason (the interpreter exiting): the training job's exit
+            # hook may be racing to stop it too, and the first reason is the one kept
             stop = self.client.interrupt_training_job
-            stop(trial.name, "stopped with its tuning job")
+            stop(trial.name, joined("stopped with its tuning job", self._stop_message))
         deadline = time.monotonic() + 120
         while any(t.status not in TERMINAL for t in self.trials) and time.monotonic() < deadline:
             self._poll_trials()

@@ -3,7 +3,9 @@
 The package index is a local directory (``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``, pip's configuration
 files ignored) holding hand-made wheels of a stand-in ``tensorflow-cpu`` 2.13.0, 2.13.1 and 2.14.0,
 so pip's real resolution (``pip index versions``, ``pip install``) runs without the network and
-without downloading a framework. The installed TensorFlow is newer than all of them.
+without downloading a framework. The installed TensorFlow is newer than all of them. HuggingFace
+jobs ask for two versions (torch and transformers): stand-in ``torch`` and ``transformers`` wheels
+the same way.
 """
 
 from __future__ import annotations
@@ -271,11 +273,11 @@ def test_bad_modes_are_refused_naming_the_setting(monkeypatch: pytest.MonkeyPatc
     ],
 )
 def test_what_differs_means(image_tag: str, framework: str, asked: str, have: str, same: bool) -> None:
-    want = frameworks.requested(f"763104351884.dkr.ecr.us-west-2.amazonaws.com/{image_tag}")
-    assert want is not None and (want.framework, want.version) == (framework, asked)
+    want = frameworks.requested(f"763104351884.dkr.ecr.us-west-2.amazonaws.com/{image_tag}")[0]
+    assert (want.framework, want.version) == (framework, asked)
     assert frameworks.matches(want.version, have) is same
-    assert frameworks.requested("local-script") is None
-    assert frameworks.requested("123.dkr.ecr.us-west-2.amazonaws.com/my-own-image:2.2") is None
+    assert frameworks.requested("local-script") == ()
+    assert frameworks.requested("123.dkr.ecr.us-west-2.amazonaws.com/my-own-image:2.2") == ()
 
 
 # --- local endpoints of framework models: the same rule for the model server -----------------------
@@ -373,3 +375,236 @@ def test_a_processing_job_runs_the_installed_framework_and_says_so(
     installed = importlib.metadata.version("scikit-learn")
     assert f"scikit-learn {installed} (the job asked for scikit-learn 1.2) - processing jobs run the installed" in logs
     assert f"sklearn {installed}" in logs
+
+
+# --- HuggingFace images: the transformers version of the tag is asked for too ------------------------
+
+HF_IMAGE = (
+    "763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:{}-transformers{}-cpu-py311-ubuntu22.04"
+)
+HF_SCRIPT = """
+import importlib.metadata
+
+def version(name):
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+print("script python", sys.executable, "torch", version("torch"), "transformers", version("transformers"), flush=True)
+"""
+TORCH = importlib.metadata.version("torch")  # 2.13.0+cpu
+TORCH_RELEASE = TORCH.split("+")[0]
+
+
+def _installed_transformers() -> str | None:
+    try:
+        return importlib.metadata.version("transformers")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+@pytest.fixture
+def hf_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The package index: stand-in torch 2.0.0 and transformers 4.26.0, 4.28.1; the default mode."""
+    links = tmp_path / "hf-index"
+    fake_wheel(links, "torch", "2.0.0")
+    for version in ("4.26.0", "4.28.1"):
+        fake_wheel(links, "transformers", version)
+    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
+    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
+    return links
+
+
+def run_hf(
+    client: LocalSageMakerClient, tmp_path: Path, name: str, torch: str, transformers: str, requirements: str = ""
+) -> dict[str, object]:
+    code = write_code(tmp_path / name, HF_SCRIPT)
+    if requirements:
+        (code / "requirements.txt").write_text(requirements)
+    image = HF_IMAGE.format(torch, transformers)
+    client.create_training_job(**training_request(name, code, output=f"file://{tmp_path / 'out'}", image=image))
+    return wait_for(client, name, timeout=180)
+
+
+def script_line(logs: str) -> str:
+    return logs.split("script python")[1].splitlines()[0]
+
+
+def test_a_huggingface_job_gets_the_transformers_version_its_image_names(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    assert _installed_transformers() != "4.28.1"
+    description = run_hf(client, tmp_path, "hf-exact", TORCH_RELEASE, "4.28.1")
+    logs = job_logs(local_root, "hf-exact")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    # one environment, one resolution: the matching torch is pinned too (and kept: the installed one satisfies it)
+    pins = f"torch=={TORCH_RELEASE}.* transformers==4.28.1.*"
+    assert f"sagemaker_lite: the job asked for torch {TORCH_RELEASE} and transformers 4.28.1: {pins}\n" in logs
+    assert logs.count("Installing requirements.txt into a cached environment") == 1
+    assert (
+        f"; torch {TORCH} (the job asked for torch {TORCH_RELEASE}); "
+        "transformers 4.28.1 (the job asked for transformers 4.28.1)\n"
+    ) in logs
+    assert f"{local_root}/venvs/" in script_line(logs)
+    assert script_line(logs).endswith(f"torch {TORCH} transformers 4.28.1")
+    assert "WARNING" not in logs
+    again = run_hf(client, tmp_path, "hf-exact-again", TORCH_RELEASE, "4.28.1")
+    assert again["TrainingJobStatus"] == "Completed"
+    assert "Reusing the environment" in job_logs(local_root, "hf-exact-again")
+
+
+def test_a_huggingface_job_whose_torch_differs_too_gets_both_in_one_environment(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    description = run_hf(client, tmp_path, "hf-both", "2.0.0", "4.26.0")
+    logs = job_logs(local_root, "hf-both")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    assert (
+        "sagemaker_lite: the job asked for torch 2.0.0 and transformers 4.26.0: torch==2.0.0.* transformers==4.26.0.*"
+        in logs
+    )
+    assert logs.count("Installing requirements.txt into a cached environment") == 1
+    assert (
+        "torch 2.0.0 (the job asked for torch 2.0.0); transformers 4.26.0 (the job asked for transformers 4.26.0)"
+        in logs
+    )
+    assert script_line(logs).endswith("torch 2.0.0 transformers 4.26.0")
+
+
+def test_a_requirements_txt_naming_transformers_decides_it(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    description = run_hf(client, tmp_path, "hf-reqs", TORCH_RELEASE, "4.28.1", requirements="transformers==4.26.0\n")
+    logs = job_logs(local_root, "hf-reqs")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    assert "sagemaker_lite: the job asked for" not in logs  # nothing built: torch matches, transformers is its
+    assert "transformers 4.26.0 (the job asked for transformers 4.28.1)" in logs
+    assert script_line(logs).endswith(f"torch {TORCH} transformers 4.26.0")
+
+
+@pytest.mark.parametrize(
+    ("asked", "there_are"),
+    [("4.99.0", "transformers 4.26, 4.28"), ("4.28.0", "transformers 4.26, 4.28 (4.28.1)")],
+)
+def test_a_transformers_version_without_a_wheel_fails_at_once_naming_the_versions_there_are(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, hf_index: Path, asked: str, there_are: str
+) -> None:
+    code = write_code(tmp_path / "code", HF_SCRIPT)
+    image = HF_IMAGE.format(TORCH_RELEASE, asked)
+    request = training_request("hf-missing", code, output=f"file://{tmp_path / 'out'}", image=image)
+    with pytest.raises(LocalModeError) as raised:
+        client.create_training_job(**request)
+    message = str(raised.value)
+    assert message.startswith(
+        f"transformers_version={asked!r}: the package index has no transformers=={asked}.* wheel for Python "
+        f"{sys.version.split()[0]} ({sys.executable}); it has {there_are} for it. Pick one of those "
+        "transformers_version values, "
+    ), message
+    installed = _installed_transformers()
+    have = f"transformers {installed}" if installed else "transformers (not installed)"
+    assert f"or run the installed {have}: LocalSession(framework_versions='installed')" in message
+    assert not (local_root / "jobs" / "hf-missing").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_opt_out_runs_without_the_transformers_asked_for_with_one_warning(
+    local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    client = LocalSession(root=local_root, stop_timeout=2.0, framework_versions="installed").sagemaker_client
+    description = run_hf(client, tmp_path, "hf-installed", TORCH_RELEASE, "4.99.0")  # no wheel: the index is not asked
+    logs = job_logs(local_root, "hf-installed")
+    assert description["TrainingJobStatus"] == "Completed", logs
+    installed = _installed_transformers()
+    assert logs.count("WARNING") == 1
+    if installed is None:
+        assert f"; torch {TORCH} (the job asked for torch {TORCH_RELEASE}); transformers is not installed " in logs
+        difference = "transformers is not installed, not the transformers 4.99.0 the job asked for"
+    else:
+        difference = f"running transformers {installed}, not the transformers 4.99.0 the job asked for"
+    assert (
+        f"sagemaker_lite: WARNING: {difference}, because framework_versions='installed' (from LocalSession or "
+        f"{frameworks.MODE_ENV}); without it the job gets transformers==4.99.0.* or fails at once"
+    ) in logs
+    assert script_line(logs) == f" {sys.executable} torch {TORCH} transformers {installed or 'none'}"
+
+
+def test_a_huggingface_model_whose_transformers_has_no_wheel_is_refused_at_create_model(
+    client: LocalSageMakerClient, hf_index: Path
+) -> None:
+    image = HF_IMAGE.format(TORCH_RELEASE, "4.99.0").replace("-training:", "-inference:")
+    container = {"Image": image, "ModelDataUrl": "file:///nowhere/model.tar.gz"}
+    with pytest.raises(
+        LocalModeError, match=r"model hf-model: transformers_version='4.99.0': .*transformers 4.26, 4.28"
+    ):
+        client.create_model(ModelName="hf-model", PrimaryContainer=container)
+    with pytest.raises(Exception, match="Could not find model"):
+        client.describe_model(ModelName="hf-model")
+
+
+HF_TAG_CASES = [
+    (
+        "huggingface-pytorch-training",
+        "2.0.0-transformers4.28.1-gpu-py310-cu118-ubuntu20.04",
+        "torch",
+        "2.0.0",
+        "4.28.1",
+    ),
+    ("huggingface-pytorch-inference", "2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04", "torch", "2.1.0", "4.37.0"),
+    (
+        "huggingface-tensorflow-training",
+        "2.6.3-transformers4.17.0-gpu-py38-cu112-ubuntu20.04",
+        "tensorflow",
+        "2.6.3",
+        "4.17.0",
+    ),
+    (
+        "huggingface-tensorflow-inference",
+        "2.11.1-transformers4.26.0-cpu-py39-ubuntu20.04",
+        "tensorflow",
+        "2.11.1",
+        "4.26.0",
+    ),
+    ("huggingface-pytorch-inference", "2.0-transformers4.28-gpu-py310", "torch", "2.0", "4.28"),
+]
+
+
+@pytest.mark.parametrize(("repository", "tag", "framework", "version", "transformers"), HF_TAG_CASES)
+def test_requested_reads_both_versions_of_every_huggingface_repository(
+    repository: str, tag: str, framework: str, version: str, transformers: str
+) -> None:
+    wants = frameworks.requested(f"763104351884.dkr.ecr.us-west-2.amazonaws.com/{repository}:{tag}")
+    assert [(w.framework, w.version, w.parameter) for w in wants] == [
+        (framework, version, "framework_version"),
+        ("transformers", transformers, "transformers_version"),
+    ]
+    assert wants[1].distributions == ("transformers",)
+    assert {case[0] for case in HF_TAG_CASES} == {r for r in frameworks.FRAMEWORK_IMAGES if r.startswith("huggingface")}
+
+
+def test_requested_reads_every_image_the_huggingface_estimators_pick() -> None:
+    """Every (transformers, base framework) pair of the image data: the tags ``HuggingFace`` really uses."""
+    from sagemaker_lite import image_uris
+    from sagemaker_lite.image_uris import _data
+
+    seen = 0
+    for scope, config in _data.framework("huggingface")["configs"].items():
+        for transformers, entry in config["versions"].items():
+            for base, detail in entry["by_base_framework"].items():
+                image = image_uris.retrieve(
+                    "huggingface",
+                    "us-west-2",
+                    transformers,
+                    py_version=detail["py_versions"][0],
+                    instance_type="ml.m5.xlarge" if "cpu" in config["processors"] else "ml.g5.xlarge",
+                    image_scope=scope,
+                    base_framework_version=base,
+                )
+                framework = "torch" if base.startswith("pytorch") else "tensorflow"
+                wants = frameworks.requested(image)
+                assert [(w.framework, w.version) for w in wants] == [
+                    (framework, base.removeprefix("pytorch").removeprefix("tensorflow")),
+                    ("transformers", transformers),
+                ], image
+                seen += 1
+    assert seen > 30

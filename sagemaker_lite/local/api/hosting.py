@@ -66,8 +66,8 @@ def _check_servable(name: str, model: dict[str, Any], venvs_dir: Path, mode: str
         runtime = runtime_for(container)
         runtime.check_available()
         if runtime.interpreter is None:  # built-in algorithms pick their own package version
-            want = frameworks.requested(str(container.get("Image") or ""))
-            frameworks.check_available(sys.executable, want, venvs_dir, mode)
+            wants = frameworks.requested(str(container.get("Image") or ""))
+            frameworks.check_available(sys.executable, wants, venvs_dir, mode)
     except LocalModeError as exc:
         raise LocalModeError(f"model {name}: {exc}") from None
 

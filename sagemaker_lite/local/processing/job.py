@@ -326,10 +326,11 @@ def _framework_line(image: str) -> str:
     """The interpreter and framework version that run the job, and the image's when it differs."""
     from ..training import frameworks
 
-    want = frameworks.requested(image)
-    line, differs = frameworks.describe(sys.executable, want, "exact")
-    if differs and want is not None:
-        line += f" - processing jobs run the installed {want.framework}, not the image's version"
+    wants = frameworks.requested(image)
+    line, differs = frameworks.describe(sys.executable, wants, "exact")
+    if differs:
+        names = " and ".join(want.framework for want in wants)
+        line += f" - processing jobs run the installed {names}, not the image's version{'s' if len(wants) > 1 else ''}"
     return line
 
 

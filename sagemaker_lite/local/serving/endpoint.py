@@ -180,10 +180,10 @@ class VariantServer:
         else:  # framework models: the framework version of their image (training/frameworks.py)
             from ..training import frameworks
 
-            want = frameworks.requested(str(self.container.get("Image") or ""))
+            wants = frameworks.requested(str(self.container.get("Image") or ""))
             mode = self.framework_versions
-            python = frameworks.interpreter(sys.executable, want, mode, requirements, self.venvs_dir, self.log_path)
-            line, _ = frameworks.describe(python, want, mode)
+            python = frameworks.interpreter(sys.executable, wants, mode, requirements, self.venvs_dir, self.log_path)
+            line, _ = frameworks.describe(python, wants, mode)
             with open(self.log_path, "ab", buffering=0) as log:
                 log.write(f"{line}\n".encode())
         env = {key: value for key, value in os.environ.items() if not key.startswith("SM_")}

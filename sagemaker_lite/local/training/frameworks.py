@@ -30,9 +30,15 @@ framework images are published per ``major.minor`` (TensorFlow ``2.19``, SKLearn
 XGBoost ``1.7-1`` - the ``-1`` is the container's revision, not the library's), so ``2.21``
 matches an installed 2.21.0 or 2.21.3, ``2.19`` does not match 2.21.0, and a full version
 (PyTorch ``2.0.1``, HuggingFace's ``pytorch_version``) must match all three numbers. Local
-build labels (``2.13.0+cpu``) are ignored. For HuggingFace images only the base framework
-(PyTorch or TensorFlow) is checked; the transformers version comes from the interpreter or
-the job's ``requirements.txt``.
+build labels (``2.13.0+cpu``) are ignored.
+
+A HuggingFace image names two versions (``huggingface-pytorch-training:2.0.0-transformers4.28.1-...``),
+and the job asks for both: an image is a list of pins (``requested``), each checked, logged and
+built by the rules above. The one environment holds every pin of the image (the matching ones
+too, so that pip's single resolution - with ``requirements.txt`` - keeps them), the index is
+asked only about the ones that differ, and a missing transformers wheel fails at once naming
+``transformers_version`` and the transformers versions the index has. A ``requirements.txt`` that
+names a pin's package (``transformers==4.30.0``, ``torch``) decides that one itself.
 """
 
 from __future__ import annotations
@@ -72,11 +78,18 @@ FRAMEWORK_IMAGES = {
 OPT_OUT = f"LocalSession(framework_versions='installed') or {MODE_ENV}=installed"
 
 
+#: libraries a tag names beside the framework (``2.0.0-transformers4.28.1-gpu-...``) -> the parameter that picks it
+TAGGED_LIBRARIES = {"transformers": "transformers_version"}
+
+
 @dataclass(frozen=True)
 class Requested:
+    """One version an image asks for: ``torch 2.0.0`` (from ``framework_version``), ``transformers 4.28.1``..."""
+
     framework: str
     distributions: tuple[str, ...]
     version: str
+    parameter: str = "framework_version"
 
 
 def resolve_mode(explicit: str | None) -> str:
@@ -91,14 +104,23 @@ def resolve_mode(explicit: str | None) -> str:
     return configured or DEFAULT_MODE
 
 
-def requested(image: str) -> Requested | None:
-    """The framework and version an image names (``tensorflow-training:2.13-cpu-py310`` -> 2.13)."""
+def requested(image: str) -> tuple[Requested, ...]:
+    """The versions an image asks for (``tensorflow-training:2.13-cpu-py310`` -> tensorflow 2.13); none: ``()``.
+
+    ``huggingface-pytorch-training:2.0.0-transformers4.28.1-gpu-py310-cu118-ubuntu20.04`` ->
+    torch 2.0.0 and transformers 4.28.1.
+    """
     repository, _, tag = image.rsplit("/", 1)[-1].partition(":")
     known = FRAMEWORK_IMAGES.get(repository)
     match = re.match(r"\d+(\.\d+)*", tag)
     if known is None or match is None:
-        return None
-    return Requested(known[0], known[1], match.group(0))
+        return ()
+    pins = [Requested(known[0], known[1], match.group(0))]
+    for library, parameter in TAGGED_LIBRARIES.items():
+        named = re.search(rf"-{library}(\d+(?:\.\d+)*)(?:-|$)", tag)
+        if named is not None:
+            pins.append(Requested(library, (library,), named.group(1), parameter))
+    return tuple(pins)
 
 
 @functools.lru_cache(maxsize=32)
@@ -151,64 +173,81 @@ def python_version(python: str) -> str:
     return done.stdout.strip() or "?"
 
 
-def describe(python: str, want: Requested | None, mode: str) -> tuple[str, bool]:
-    """(the log line naming interpreter and framework version, whether the version differs)."""
+def describe(python: str, wants: tuple[Requested, ...], mode: str) -> tuple[str, bool]:
+    """(the log line naming interpreter and the versions it has, whether any differs from what the job asked for)."""
     line = f"sagemaker_lite: Python {python_version(python)} ({python})"
-    if want is None:
-        return line, False
-    have = installed(python, want.distributions)
-    if have is None:
-        line = f"{line}; {want.framework} is not installed (the job asked for {want.framework} {want.version})"
-        return line, True
-    differs = not matches(want.version, have[1])
-    line = f"{line}; {have[0]} {have[1]} (the job asked for {want.framework} {want.version})"
-    if differs and mode == "installed":
+    differences: list[str] = []
+    for want in wants:
+        asked = f"{want.framework} {want.version}"
+        have = installed(python, want.distributions)
+        if have is None:
+            line += f"; {want.framework} is not installed (the job asked for {asked})"
+            differences.append(f"{want.framework} is not installed, not the {asked} the job asked for")
+        else:
+            line += f"; {have[0]} {have[1]} (the job asked for {asked})"
+            if not matches(want.version, have[1]):
+                differences.append(f"running {have[0]} {have[1]}, not the {asked} the job asked for")
+    if differences and mode == "installed":
+        pins = " and ".join(_pin(python, want) for want in wants if not _matches_installed(python, want))
         line += (
-            f"\nsagemaker_lite: WARNING: running {have[0]} {have[1]}, not the {want.framework} {want.version} the job "
-            f"asked for, because framework_versions='installed' (from LocalSession or {MODE_ENV}); without it the "
-            f"job gets {have[0]}=={want.version}.* or fails at once naming the versions there are"
+            f"\nsagemaker_lite: WARNING: {'; '.join(differences)}, because framework_versions='installed' (from "
+            f"LocalSession or {MODE_ENV}); without it the job gets {pins} or fails at once naming the versions "
+            "there are"
         )
-    return line, differs
+    return line, bool(differences)
 
 
-def _pin(python: str, want: Requested) -> tuple[str, str]:
+def _matches_installed(python: str, want: Requested) -> bool:
     have = installed(python, want.distributions)
-    distribution = have[0] if have else want.distributions[0]
-    return distribution, f"{distribution}=={want.version}.*"
+    return have is not None and matches(want.version, have[1])
 
 
-def check_available(python: str, want: Requested | None, venvs_dir: Path, mode: str) -> None:
-    """Raise ``LocalModeError`` now when the job could not get the version it asked for.
+def _distribution(python: str, want: Requested) -> str:
+    have = installed(python, want.distributions)
+    return have[0] if have else want.distributions[0]
 
-    Called before the job exists. Nothing to check when the installed version matches, the
-    mode is ``installed``, or an environment with the version is already cached.
+
+def _pin(python: str, want: Requested) -> str:
+    return f"{_distribution(python, want)}=={want.version}.*"
+
+
+def check_available(python: str, wants: tuple[Requested, ...], venvs_dir: Path, mode: str) -> None:
+    """Raise ``LocalModeError`` now when the job could not get a version it asked for.
+
+    Called before the job exists. Nothing to check when the installed versions match, the
+    mode is ``installed``, or an environment with the versions is already cached; otherwise
+    the index is asked about each version that differs.
     """
-    if want is None or mode == "installed":
+    if mode == "installed":
         return
-    have = installed(python, want.distributions)
-    if have is not None and matches(want.version, have[1]):
+    differing = [want for want in wants if not _matches_installed(python, want)]
+    if not differing:
         return
     from .venvs import cached_venv
 
-    distribution, pin = _pin(python, want)
-    if cached_venv((pin + "\n").encode(), venvs_dir, base=python) is not None:
+    if cached_venv("".join(_pin(python, want) + "\n" for want in wants).encode(), venvs_dir, base=python) is not None:
         return
-    offered, problem = index_versions(python, distribution)
-    if any(matches(want.version, version) for version in offered):
-        return
-    raise LocalModeError(unavailable_message(python, want, distribution, offered, problem))
+    for want in differing:
+        distribution = _distribution(python, want)
+        offered, problem = index_versions(python, distribution)
+        if not any(matches(want.version, version) for version in offered):
+            raise LocalModeError(unavailable_message(python, want, distribution, offered, problem))
 
 
 def unavailable_message(
     python: str, want: Requested, distribution: str, offered: list[str], problem: str | None
 ) -> str:
     minors = sorted({".".join(v.split(".")[:2]) for v in offered}, key=_version_key)
+    asked_minor = ".".join(want.version.split(".")[:2])
+    if want.version != asked_minor and asked_minor in minors:  # a full version: the ones of its minor there are
+        full = sorted((v for v in offered if ".".join(v.split(".")[:2]) == asked_minor), key=_version_key)
+        minors[minors.index(asked_minor)] = f"{asked_minor} ({', '.join(full)})"
     have = installed(python, want.distributions)
     message = (
-        f"framework_version={want.version!r}: the package index has no {distribution}=={want.version}.* wheel for "
+        f"{want.parameter}={want.version!r}: the package index has no {distribution}=={want.version}.* wheel for "
         f"Python {python_version(python)} ({python}); "
         + (f"it has {distribution} {', '.join(minors)} for it" if minors else f"it has no {distribution} for it")
-        + ". Pick one of those framework_version values, run with a Python that version supports "
+        + f". Pick one of those {want.parameter} values, run with a Python that version supports "
         f"(LocalSession(python=...)), or run the installed "
         f"{f'{have[0]} {have[1]}' if have else want.framework + ' (not installed)'}: {OPT_OUT}"
     )
@@ -256,25 +295,19 @@ def index_versions(python: str, distribution: str, timeout: float = INDEX_TIMEOU
 
 
 def interpreter(
-    base: str, want: Requested | None, mode: str, requirements: Path | None, venvs_dir: Path, log_path: Path
+    base: str, wants: tuple[Requested, ...], mode: str, requirements: Path | None, venvs_dir: Path, log_path: Path
 ) -> str:
-    """The python a script-mode job runs with: ``base``, plus its ``requirements.txt`` and the framework version.
+    """The python a script-mode job runs with: ``base``, plus its ``requirements.txt`` and the versions asked for.
 
     One environment holds both (pip resolves them together): a venv made from another venv
-    would not see the first one's packages. A ``requirements.txt`` that names the framework
-    itself decides its version (the log then says which one runs).
+    would not see the first one's packages. A ``requirements.txt`` that names a package the job
+    asked for itself decides its version (the log then says which one runs).
     """
     from .venvs import ensure_venv
 
-    have = installed(base, want.distributions) if want is not None else None
-    build = (
-        want is not None
-        and mode == "exact"
-        and not (have is not None and matches(want.version, have[1]))
-        and not (requirements is not None and _names_framework(requirements, want))
-    )
-    if want is not None and build:
-        return exact_environment(base, want, venvs_dir, log_path, requirements)
+    ours = tuple(want for want in wants if requirements is None or not _names_framework(requirements, want))
+    if mode == "exact" and any(not _matches_installed(base, want) for want in ours):
+        return exact_environment(base, ours, venvs_dir, log_path, requirements)
     if requirements is None:
         return base
     with open(log_path, "ab", buffering=0) as log:
@@ -288,36 +321,50 @@ def _names_framework(requirements: Path, want: Requested) -> bool:
 
 
 def exact_environment(
-    python: str, want: Requested, venvs_dir: Path, log_path: Path, requirements: Path | None = None
+    python: str, wants: tuple[Requested, ...], venvs_dir: Path, log_path: Path, requirements: Path | None = None
 ) -> str:
-    """An interpreter with ``want``'s version (and ``requirements``): a cached environment from the package index."""
+    """An interpreter with ``wants``' versions (and ``requirements``): a cached environment from the package index."""
     from .venvs import ensure_venv
 
-    distribution, pin = _pin(python, want)
-    extra: tuple[str, ...] = (pin,)
+    pins = tuple(_pin(python, want) for want in wants)
+    extra = pins
     if requirements is None:
-        requirements = venvs_dir / "frameworks" / f"{distribution}-{want.version}.txt"
+        name = "+".join(f"{_distribution(python, want)}-{want.version}" for want in wants)
+        requirements = venvs_dir / "frameworks" / f"{name}.txt"
         requirements.parent.mkdir(parents=True, exist_ok=True)
-        requirements.write_text(pin + "\n", encoding="utf-8")
+        requirements.write_text("".join(pin + "\n" for pin in pins), encoding="utf-8")
         extra = ()
+    asked = " and ".join(f"{want.framework} {want.version}" for want in wants)
     with open(log_path, "ab", buffering=0) as log:
-        log.write(f"sagemaker_lite: the job asked for {want.framework} {want.version}: {pin}\n".encode())
+        log.write(f"sagemaker_lite: the job asked for {asked}: {' '.join(pins)}\n".encode())
         try:
             return str(ensure_venv(requirements, venvs_dir, log, base=python, extra=extra))
         except JobSetupError:
-            offered = _offered_versions(log_path)
-            if offered is None:
-                raise
-    raise JobSetupError(unavailable_message(python, want, distribution, offered, None))
+            refused = _offered_versions(log_path)
+            for want in wants:  # a version the index does not have: say which ones it has
+                distribution = _distribution(python, want)
+                if refused is not None and _same_name(refused[0], distribution):
+                    raise JobSetupError(unavailable_message(python, want, distribution, refused[1], None)) from None
+            raise
 
 
-def _offered_versions(log_path: Path) -> list[str] | None:
-    """The versions pip said the index has (``from versions: 2.12.0, 2.13.1``) in the log, or None."""
+def _offered_versions(log_path: Path) -> tuple[str, list[str]] | None:
+    """The distribution pip could not find and the versions it said the index has, from the log, or None.
+
+    (``... satisfies the requirement tensorflow-cpu==2.2.* (from versions: 2.13.0, 2.14.0)``)
+    """
     text = log_path.read_text(encoding="utf-8", errors="replace")
-    found = re.findall(r"\(from versions: ([^)]*)\)", text)
+    found = re.findall(r"requirement ([A-Za-z0-9._-]+)[^(\n]*\(from versions: ([^)]*)\)", text)
     if not found:
         return None
-    return [v.strip() for v in found[-1].split(",") if v.strip() and v.strip() != "none"]
+    distribution, versions = found[-1]
+    return distribution, [v.strip() for v in versions.split(",") if v.strip() and v.strip() != "none"]
+
+
+def _same_name(one: str, other: str) -> bool:
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(one) == canonicalize_name(other)
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -352,11 +352,11 @@ class LocalTrainingJob(LocalJob):
                 return self.algorithm.python(log)
         program = contract.entry_point(self.request.get("HyperParameters") or {}, self.request.get("Environment") or {})
         requirements = requirements_of(self._plans[0].directory / "code", program or "")
-        want = frameworks.requested(str(self.request["AlgorithmSpecification"].get("TrainingImage", "")))
+        wants = frameworks.requested(str(self.request["AlgorithmSpecification"].get("TrainingImage", "")))
         base = self.python or sys.executable
         mode = self.framework_versions
-        python = frameworks.interpreter(base, want, mode, requirements, self.root / "venvs", self._plans[0].log_path)
-        line, _ = frameworks.describe(python, want, mode)
+        python = frameworks.interpreter(base, wants, mode, requirements, self.root / "venvs", self._plans[0].log_path)
+        line, _ = frameworks.describe(python, wants, mode)
         self.log_all(line)
         return python
 

@@ -305,45 +305,56 @@ def sklearn_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return links
 
 
-def _model(client: LocalSageMakerClient, tmp_path: Path, name: str, version: str) -> None:
+def _model(
+    client: LocalSageMakerClient, tmp_path: Path, name: str, version: str, inference: bytes = REPORTING_INFERENCE
+) -> None:
+    """A model of ``code/inference.py``; ``version``: the scikit-learn image's tag, or a whole image."""
     archive = tmp_path / f"{name}.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         info = tarfile.TarInfo("code/inference.py")
-        info.size = len(REPORTING_INFERENCE)
-        tar.addfile(info, io.BytesIO(REPORTING_INFERENCE))
+        info.size = len(inference)
+        tar.addfile(info, io.BytesIO(inference))
     environment = {"SAGEMAKER_PROGRAM": "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY": "/opt/ml/model/code"}
-    container = {"Image": SKLEARN_IMAGE.format(version), "ModelDataUrl": archive.as_uri(), "Environment": environment}
+    image = version if "/" in version else SKLEARN_IMAGE.format(version)
+    container = {"Image": image, "ModelDataUrl": archive.as_uri(), "Environment": environment}
     client.create_model(ModelName=name, PrimaryContainer=container)
+
+
+def _serve_and_invoke(
+    client: LocalSageMakerClient, local_root: Path, name: str, body: bytes, content_type: str
+) -> tuple[str, dict[str, str]]:
+    """(the endpoint's log, its JSON answer to ``body``) for a local endpoint of model ``name``; deleted after."""
+    variant = {"VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 1, "InstanceType": "local"}
+    client.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[variant])
+    client.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    try:
+        deadline = time.monotonic() + 180
+        while client.describe_endpoint(EndpointName=name)["EndpointStatus"] == "Creating":
+            assert time.monotonic() < deadline, "the endpoint did not start"
+            time.sleep(0.1)
+        logs = "".join(p.read_text() for p in (local_root / "endpoints" / name / "logs").glob("*.log"))
+        description = client.describe_endpoint(EndpointName=name)
+        assert description["EndpointStatus"] == "InService", (description.get("FailureReason"), logs)
+        server = client.account.endpoints[name].route(None)
+        assert server is not None and server.port is not None
+        call = urllib.request.Request(
+            f"http://127.0.0.1:{server.port}/invocations",
+            data=body,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(call, timeout=60) as response:
+            return logs, json.loads(response.read())
+    finally:
+        client.delete_endpoint(EndpointName=name)
 
 
 def test_a_local_endpoint_serves_with_the_version_its_image_names(
     client: LocalSageMakerClient, local_root: Path, tmp_path: Path, sklearn_index: Path
 ) -> None:
     _model(client, tmp_path, "skl-12", "1.2-1")
-    variant = {"VariantName": "AllTraffic", "ModelName": "skl-12", "InitialInstanceCount": 1, "InstanceType": "local"}
-    client.create_endpoint_config(EndpointConfigName="skl-12", ProductionVariants=[variant])
-    client.create_endpoint(EndpointName="skl-12", EndpointConfigName="skl-12")
-    try:
-        deadline = time.monotonic() + 180
-        while client.describe_endpoint(EndpointName="skl-12")["EndpointStatus"] == "Creating":
-            assert time.monotonic() < deadline, "the endpoint did not start"
-            time.sleep(0.1)
-        logs = "".join(p.read_text() for p in (local_root / "endpoints" / "skl-12" / "logs").glob("*.log"))
-        description = client.describe_endpoint(EndpointName="skl-12")
-        assert description["EndpointStatus"] == "InService", (description.get("FailureReason"), logs)
-        assert "scikit-learn 1.2.2 (the job asked for scikit-learn 1.2)" in logs
-        server = client.account.endpoints["skl-12"].route(None)
-        assert server is not None and server.port is not None
-        call = urllib.request.Request(
-            f"http://127.0.0.1:{server.port}/invocations",
-            data=b"1,2",
-            headers={"Content-Type": "text/csv", "Accept": "application/json"},
-        )
-        with urllib.request.urlopen(call, timeout=60) as response:
-            answer = json.loads(response.read())
-        assert answer["scikit-learn"] == "1.2.2" and answer["python"].startswith(f"{local_root}/venvs/"), answer
-    finally:
-        client.delete_endpoint(EndpointName="skl-12")
+    logs, answer = _serve_and_invoke(client, local_root, "skl-12", b"1,2", "text/csv")
+    assert "scikit-learn 1.2.2 (the job asked for scikit-learn 1.2)" in logs
+    assert answer["scikit-learn"] == "1.2.2" and answer["python"].startswith(f"{local_root}/venvs/"), answer
 
 
 def test_a_model_whose_version_has_no_wheel_is_refused_at_create_model(
@@ -529,6 +540,27 @@ def test_the_opt_out_runs_without_the_transformers_asked_for_with_one_warning(
     assert script_line(logs) == f" {sys.executable} torch {TORCH} transformers {installed or 'none'}"
 
 
+HF_REPORTING_INFERENCE = b"""
+import importlib.metadata, sys
+
+def model_fn(model_dir):
+    return None
+
+def predict_fn(data, model):
+    return {"python": sys.executable, "transformers": importlib.metadata.version("transformers")}
+"""
+
+
+def test_a_local_endpoint_of_a_huggingface_model_serves_with_the_transformers_its_image_names(
+    client: LocalSageMakerClient, local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    image = HF_IMAGE.format(TORCH_RELEASE, "4.28.1").replace("-training:", "-inference:")
+    _model(client, tmp_path, "hf-served", image, inference=HF_REPORTING_INFERENCE)
+    logs, answer = _serve_and_invoke(client, local_root, "hf-served", b'{"inputs": "hello"}', "application/json")
+    assert f"torch {TORCH} (the job asked for torch {TORCH_RELEASE}); transformers 4.28.1 (the job asked for" in logs
+    assert answer["transformers"] == "4.28.1" and answer["python"].startswith(f"{local_root}/venvs/"), answer
+
+
 def test_a_huggingface_model_whose_transformers_has_no_wheel_is_refused_at_create_model(
     client: LocalSageMakerClient, hf_index: Path
 ) -> None:
@@ -608,3 +640,29 @@ def test_requested_reads_every_image_the_huggingface_estimators_pick() -> None:
                 ], image
                 seen += 1
     assert seen > 30
+
+
+def test_the_huggingface_estimator_fails_at_once_naming_transformers_version(
+    local_root: Path, tmp_path: Path, hf_index: Path
+) -> None:
+    from sagemaker_lite.huggingface import HuggingFace
+
+    fake_wheel(hf_index, "torch", "2.1.0")  # the index has the torch this image names, not its transformers
+    estimator = HuggingFace(
+        entry_point="train.py",
+        source_dir=str(write_code(tmp_path / "code", HF_SCRIPT)),
+        transformers_version="4.36.0",
+        pytorch_version="2.1.0",
+        py_version="py310",
+        role=None,
+        instance_count=1,
+        instance_type="local_gpu",  # HuggingFace training images are GPU images
+        output_path=f"file://{tmp_path / 'out'}",
+        sagemaker_session=LocalSession(root=local_root, stop_timeout=2.0),
+    )
+    assert "huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310" in estimator.training_image_uri()
+    with pytest.raises(
+        LocalModeError, match=r"^transformers_version='4.36.0': .*it has transformers 4.26, 4.28 for it"
+    ):
+        estimator.fit(logs=False, job_name="hf-estimator")
+    assert not (local_root / "jobs").exists() or not any((local_root / "jobs").iterdir())

@@ -22,6 +22,10 @@ from . import _validation as v
 from .errors import ValidationError
 
 DEFAULT_VARIANT = "AllTraffic"
+#: where the numeric bounds come from: botocore's service model, read when a value is checked
+_OP = "CreateEndpointConfig"
+_VARIANT = "ProductionVariants[]"
+_SERVERLESS = "ProductionVariants[].ServerlessConfig"
 CAPTURE_MODES = {"REQUEST": "Input", "RESPONSE": "Output", "Input": "Input", "Output": "Output"}
 _TIMESTAMP_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}|\d{6}-\d{9})(-[0-9a-z]{4})?$")
 
@@ -60,8 +64,10 @@ class ServerlessInferenceConfig:
     """
 
     memory_size_in_mb: int = attrs.field(default=2048)
-    max_concurrency: int = attrs.field(default=5, validator=v.int_between(1, 200))
-    provisioned_concurrency: int | None = attrs.field(default=None, validator=v.int_between(1, 200))
+    max_concurrency: int = attrs.field(default=5, validator=v.service_bounds(_OP, f"{_SERVERLESS}.MaxConcurrency"))
+    provisioned_concurrency: int | None = attrs.field(
+        default=None, validator=v.service_bounds(_OP, f"{_SERVERLESS}.ProvisionedConcurrency")
+    )
 
     @memory_size_in_mb.validator
     def _memory(self, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -101,7 +107,9 @@ class DataCaptureConfig:
     """
 
     enable_capture: bool = attrs.field(validator=_required_bool)
-    sampling_percentage: int = attrs.field(default=20, validator=v.int_between(0, 100))
+    sampling_percentage: int = attrs.field(
+        default=20, validator=v.service_bounds(_OP, "DataCaptureConfig.InitialSamplingPercentage")
+    )
     destination_s3_uri: str | None = attrs.field(default=None, validator=v.s3_uri())
     kms_key_id: str | None = attrs.field(default=None, validator=v.optional_str)
     capture_options: tuple[str, ...] = attrs.field(
@@ -145,7 +153,9 @@ def _instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
 class DeployConfig:
     """Every setting of one ``deploy()`` call, validated as it is set."""
 
-    initial_instance_count: int | None = attrs.field(default=None, validator=v.int_between(1))
+    initial_instance_count: int | None = attrs.field(
+        default=None, validator=v.service_bounds(_OP, f"{_VARIANT}.InitialInstanceCount")
+    )
     instance_type: str | None = attrs.field(default=None, validator=v.instance_type)
     endpoint_name: str | None = attrs.field(default=None, validator=_name)
     tags: list[dict[str, str]] | None = attrs.field(default=None, converter=_tags)
@@ -154,9 +164,13 @@ class DeployConfig:
     serverless_inference_config: ServerlessInferenceConfig | None = attrs.field(
         default=None, validator=_instance_of(ServerlessInferenceConfig)
     )
-    volume_size: int | None = attrs.field(default=None, validator=v.int_between(1, 512))
-    model_data_download_timeout: int | None = attrs.field(default=None, validator=v.int_between(60, 3600))
-    container_startup_health_check_timeout: int | None = attrs.field(default=None, validator=v.int_between(60, 3600))
+    volume_size: int | None = attrs.field(default=None, validator=v.service_bounds(_OP, f"{_VARIANT}.VolumeSizeInGB"))
+    model_data_download_timeout: int | None = attrs.field(
+        default=None, validator=v.service_bounds(_OP, f"{_VARIANT}.ModelDataDownloadTimeoutInSeconds")
+    )
+    container_startup_health_check_timeout: int | None = attrs.field(
+        default=None, validator=v.service_bounds(_OP, f"{_VARIANT}.ContainerStartupHealthCheckTimeoutInSeconds")
+    )
     variant_name: str = attrs.field(default=DEFAULT_VARIANT, validator=_name)
 
     def __attrs_post_init__(self) -> None:

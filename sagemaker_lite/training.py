@@ -44,6 +44,8 @@ def _debugger_request_fields(**kwargs: Any) -> dict[str, Any]:
 
 DEFAULT_MAX_RUN = 24 * 60 * 60
 DEFAULT_VOLUME_SIZE = 30
+#: the operation whose service model gives the numeric bounds (read when a value is checked)
+_OP = "CreateTrainingJob"
 MODEL_CHANNEL_CONTENT_TYPE = "application/x-sagemaker-model"
 #: script mode with network isolation: the code archive arrives as this channel, at this path
 CODE_CHANNEL = "code"
@@ -91,12 +93,18 @@ class TrainingConfig:
     instance_count: int | None = attrs.field(default=None, validator=v.int_between(1))
     instance_type: str | None = attrs.field(default=None, validator=v.instance_type)
     instance_groups: list[InstanceGroup] | None = attrs.field(default=None)
-    volume_size: int = attrs.field(default=DEFAULT_VOLUME_SIZE, validator=v.int_between(1, 16384))
+    volume_size: int = attrs.field(
+        default=DEFAULT_VOLUME_SIZE, validator=v.service_bounds(_OP, "ResourceConfig.VolumeSizeInGB")
+    )
     volume_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
-    max_run: int = attrs.field(default=DEFAULT_MAX_RUN, validator=v.int_between(1))
-    max_wait: int | None = attrs.field(default=None, validator=v.int_between(1))
+    max_run: int = attrs.field(
+        default=DEFAULT_MAX_RUN, validator=v.service_bounds(_OP, "StoppingCondition.MaxRuntimeInSeconds")
+    )
+    max_wait: int | None = attrs.field(
+        default=None, validator=v.service_bounds(_OP, "StoppingCondition.MaxWaitTimeInSeconds")
+    )
     max_pending_time: int | None = attrs.field(
-        default=None, validator=v.service_bounds("CreateTrainingJob", "StoppingCondition.MaxPendingTimeInSeconds")
+        default=None, validator=v.service_bounds(_OP, "StoppingCondition.MaxPendingTimeInSeconds")
     )
     input_mode: str = attrs.field(default="File", validator=v.one_of(INPUT_MODES))
     output_path: str | None = attrs.field(default=None, validator=v.s3_uri(allow_file=True))
@@ -119,10 +127,10 @@ class TrainingConfig:
     checkpoint_local_path: str | None = attrs.field(default=None, validator=v.optional_str)
     environment: dict[str, str] | None = attrs.field(default=None, converter=_copy_mapping, validator=v.str_mapping)
     max_retry_attempts: int | None = attrs.field(
-        default=None, validator=v.service_bounds("CreateTrainingJob", "RetryStrategy.MaximumRetryAttempts")
+        default=None, validator=v.service_bounds(_OP, "RetryStrategy.MaximumRetryAttempts")
     )
     keep_alive_period_in_seconds: int | None = attrs.field(
-        default=None, validator=v.service_bounds("CreateTrainingJob", "ResourceConfig.KeepAlivePeriodInSeconds")
+        default=None, validator=v.service_bounds(_OP, "ResourceConfig.KeepAlivePeriodInSeconds")
     )
     enable_sagemaker_metrics: bool | None = attrs.field(default=None, validator=v.optional_bool)
     container_entry_point: list[str] | None = attrs.field(default=None, validator=v.str_list())

@@ -20,6 +20,9 @@ from .. import _validation as v
 from ..network import NetworkConfig
 
 DEFAULT_VOLUME_GB = 30
+#: where the numeric bounds come from: botocore's service model, read when a value is checked
+_OP = "CreateProcessingJob"
+_CLUSTER = "ProcessingResources.ClusterConfig"
 
 
 def _tags(value: Any) -> list[dict[str, str]] | None:
@@ -56,15 +59,17 @@ class ProcessorConfig:
 
     role: str | None = attrs.field(default=None, validator=v.role)
     image_uri: str | None = attrs.field(default=None, validator=v.optional_str)
-    instance_count: int = attrs.field(default=1, validator=v.int_between(1, 100))
+    instance_count: int = attrs.field(default=1, validator=v.service_bounds(_OP, f"{_CLUSTER}.InstanceCount"))
     instance_type: str | None = attrs.field(default=None, validator=v.instance_type)
     entrypoint: list[str] | None = attrs.field(default=None, converter=_list, validator=_entrypoint)
     command: list[str] | None = attrs.field(default=None, converter=_list, validator=_entrypoint)
-    volume_size_in_gb: int = attrs.field(default=DEFAULT_VOLUME_GB, validator=v.int_between(1, 16384))
+    volume_size_in_gb: int = attrs.field(
+        default=DEFAULT_VOLUME_GB, validator=v.service_bounds(_OP, f"{_CLUSTER}.VolumeSizeInGB")
+    )
     volume_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
     output_kms_key: str | None = attrs.field(default=None, validator=v.optional_str)
     max_runtime_in_seconds: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(v.int_between(1, 777600))
+        default=None, validator=v.service_bounds(_OP, "StoppingCondition.MaxRuntimeInSeconds")
     )
     base_job_name: str | None = attrs.field(default=None, validator=v.optional_str)
     env: dict[str, str] | None = attrs.field(default=None, validator=v.str_mapping)

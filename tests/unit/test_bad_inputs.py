@@ -243,8 +243,9 @@ TRAINING: list[Any] = [
     ("output path not s3", "output_path", lambda c: est(c, output_path="/tmp/out")),
     ("output path file:// outside local", "output_path", lambda c: fit(c, output_path="file:///tmp/out")),
     ("bucket name too short", "output_path", lambda c: est(c, output_path="s3://ab/x")),
-    ("volume size zero", "volume_size", lambda c: est(c, volume_size=0)),
-    ("volume size huge", "volume_size", lambda c: est(c, volume_size=100000)),
+    # the service model's bound (0.., no maximum): 0 is allowed for instances with local storage
+    ("volume size negative", "volume_size", lambda c: est(c, volume_size=-1)),
+    ("volume size not an int", "volume_size", lambda c: est(c, volume_size="30")),
     ("max_run zero", "max_run", lambda c: est(c, max_run=0)),
     ("max_run string", "max_run", lambda c: est(c, max_run="3600")),
     ("max_wait without spot", "max_wait", lambda c: est(c, max_wait=7200)),

@@ -93,11 +93,14 @@ def service_bounds(operation: str, path: str) -> Validator:
     """An int (not a bool) within the bounds botocore's service model gives ``operation``'s ``path``.
 
     The bounds are read from the model (``limits.constraints_for``) the first time a value is
-    checked, never copied here, so a newer botocore brings newer limits.
+    checked, never copied here, so a newer botocore brings newer limits. A field's own default
+    is not checked here: loading the model costs ~180 ms, which ``Estimator(...)`` should not
+    pay for values the user did not give; the backend checks the whole request against the
+    same model before it is sent (``limits.check_request``).
     """
 
     def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None:
+        if value is None or (type(value) is int and value == attribute.default):
             return
         from .limits import constraints_for
 

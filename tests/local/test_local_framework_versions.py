@@ -74,15 +74,20 @@ def _only_this_pip_configuration(monkeypatch: pytest.MonkeyPatch, **settings: st
         monkeypatch.setenv(key, value)
 
 
-@pytest.fixture
-def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The package index: stand-in tensorflow-cpu 2.13.0, 2.13.1, 2.14.0; the default mode (no opt-out)."""
-    links = tmp_path / "index"
-    for version in ("2.13.0", "2.13.1", "2.14.0"):
-        fake_wheel(links, "tensorflow-cpu", version)
+def offline_index(links: Path, monkeypatch: pytest.MonkeyPatch, wheels: dict[str, tuple[str, ...]]) -> Path:
+    """A find-links index at ``links`` with ``wheels`` (distribution -> versions), pip's only source; default mode."""
+    for distribution, versions in wheels.items():
+        for version in versions:
+            fake_wheel(links, distribution, version)
     _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
     monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
     return links
+
+
+@pytest.fixture
+def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The package index: stand-in tensorflow-cpu 2.13.0, 2.13.1, 2.14.0; the default mode (no opt-out)."""
+    return offline_index(tmp_path / "index", monkeypatch, {"tensorflow-cpu": ("2.13.0", "2.13.1", "2.14.0")})
 
 
 def job_request(tmp_path: Path, name: str, version: str) -> dict[str, object]:
@@ -297,12 +302,7 @@ def predict_fn(data, model):
 @pytest.fixture
 def sklearn_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The package index: stand-in scikit-learn 1.2.0 and 1.2.2; the default mode."""
-    links = tmp_path / "sklearn-index"
-    for version in ("1.2.0", "1.2.2"):
-        fake_wheel(links, "scikit-learn", version)
-    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
-    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
-    return links
+    return offline_index(tmp_path / "sklearn-index", monkeypatch, {"scikit-learn": ("1.2.0", "1.2.2")})
 
 
 def _model(
@@ -418,13 +418,8 @@ def _installed_transformers() -> str | None:
 @pytest.fixture
 def hf_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The package index: stand-in torch 2.0.0 and transformers 4.26.0, 4.28.1; the default mode."""
-    links = tmp_path / "hf-index"
-    fake_wheel(links, "torch", "2.0.0")
-    for version in ("4.26.0", "4.28.1"):
-        fake_wheel(links, "transformers", version)
-    _only_this_pip_configuration(monkeypatch, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(links))
-    monkeypatch.delenv(frameworks.MODE_ENV, raising=False)
-    return links
+    wheels = {"torch": ("2.0.0",), "transformers": ("4.26.0", "4.28.1")}
+    return offline_index(tmp_path / "hf-index", monkeypatch, wheels)
 
 
 def run_hf(

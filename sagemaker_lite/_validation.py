@@ -113,11 +113,19 @@ def service_bounds(operation: str, path: str) -> Validator:
             or (low is not None and value < low)
             or (high is not None and value > high)
         ):
-            bounds = f"between {low} and {high}" if low is not None and high is not None else f">= {low}"
+            bounds = (
+                f"between {low} and {high}"
+                if low is not None and high is not None
+                else f">= {low}"
+                if low is not None
+                else f"<= {high}"
+                if high is not None
+                else ""
+            )
             fail(
                 attribute.name,
                 value,
-                f"an integer {bounds}",
+                f"an integer {bounds}".rstrip(),
                 hint=f"{operation}.{path} in botocore's service model",
             )
 

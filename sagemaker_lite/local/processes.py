@@ -26,9 +26,13 @@ itself: it starts a thread that does, and raises ``SignalExit`` (a ``SystemExit`
 main thread, whose unwinding releases those locks and runs the program's ``finally``
 blocks. The atexit hook then waits for that thread (bounded) and ends the process with the
 signal it got, so its parent still sees "killed by SIGTERM". Should the program swallow
-the exception, the thread signals the process again once the jobs are stopped, and the
-handler ends it then. A program with its own handler keeps it: the jobs are stopped in the
-background and its handler is called as before.
+the exception and still be running ``UNWIND_TIMEOUT`` seconds after the jobs are stopped,
+the thread signals the process again and the handler ends it then. A program with its own
+handler keeps it: the jobs are stopped in the background and its handler is called, at
+every signal. When nothing of ours is live (no job, no host, no stop under way) the signal
+does exactly what it did before these hooks; a forked child (a multiprocessing or data
+loader worker) gets none of its parent's jobs and the program's own signal dispositions,
+from the fork on (``os.register_at_fork``; ``_before_fork`` says why from the fork on).
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ REAPER = Path(__file__).with_name("reaper.py")
 #: the most an exiting interpreter waits for its jobs after the hosts' grace period: each job
 #: bounds its own wait (``lifecycle.DELIVERY_TIMEOUT`` for a stopped job's outputs)
 SHUTDOWN_TIMEOUT = 130.0
+#: after a terminating signal, how long the program may go on unwinding (its ``finally`` blocks)
+#: once the jobs are stopped, before the process is ended with the signal anyway
+UNWIND_TIMEOUT = 10.0
 
 
 class Stoppable(Protocol):
@@ -206,17 +213,63 @@ class _Registry:
     """Live jobs and processes of this interpreter, so none outlives it."""
 
     def __init__(self) -> None:
+        self._hooks_installed = False
+        self._previous: dict[int, Any] = {}
+        self._swapped_for_fork = False
+        self._forget()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(
+                before=self._before_fork, after_in_parent=self._after_fork_in_parent, after_in_child=self._in_child
+            )
+
+    def _before_fork(self) -> None:
+        """Give the child the program's own signal dispositions from its first instruction.
+
+        CPython drops a signal that reaches a new child before its after-fork hooks run
+        (its pending flags are cleared there), so a SIGTERM sent right after ``fork()`` - a
+        multiprocessing worker ``terminate()``d at once - would be lost if our Python-level
+        handler were inherited. For the fork itself the program's dispositions are back (only
+        possible from the main thread); the parent gets ours again right after.
+        """
+        self._swapped_for_fork = False
+        if not self._previous or threading.current_thread() is not threading.main_thread():
+            return
+        with contextlib.suppress(ValueError, OSError):
+            for sig, previous in self._previous.items():
+                signal.signal(sig, previous)
+            self._swapped_for_fork = True
+
+    def _after_fork_in_parent(self) -> None:
+        if self._swapped_for_fork:
+            with contextlib.suppress(ValueError, OSError):
+                for sig in self._previous:
+                    signal.signal(sig, self._on_signal)
+        self._swapped_for_fork = False
+
+    def _in_child(self) -> None:
+        """A forked child: none of its parent's jobs; its signals do what the program made them do."""
+        if not self._swapped_for_fork and threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(ValueError, OSError):
+                for sig, previous in self._previous.items():
+                    signal.signal(sig, previous)
+        self._swapped_for_fork = False
+        self._hooks_installed = False
+        self._previous = {}
+        self._forget()
+
+    def _forget(self) -> None:
+        """A new process's state: none of its parent's jobs, hosts or stop (run in a forked child too)."""
+        #: the process these jobs belong to: a signal can reach a forked child before this runs there
+        self._pid = os.getpid()
         self._lock = threading.Lock()
         self._jobs: set[Stoppable] = set()
         self._processes: set[HostProcess] = set()
-        self._hooks_installed = False
-        self._previous: dict[int, Any] = {}
-        #: the thread stopping the jobs after a signal (at most one), and the signal to die of
+        #: the thread stopping the jobs after a signal, whether it is done, and the signal to die of
         self._stopper: threading.Thread | None = None
         self._stopped = threading.Event()
         self._fatal_signal: int | None = None
-        #: the atexit hook is running: a signal then must not raise into it
-        self._exiting = False
+        #: set when the atexit hook starts: a signal then must not raise into it
+        self._exit_started = threading.Event()
 
     def add_job(self, job: Stoppable) -> None:
         with self._lock:
@@ -255,50 +308,65 @@ class _Registry:
                 signal.signal(sig, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        """Start stopping the jobs on another thread; then the program's handler, or ``SignalExit``.
+        """Stop the jobs on another thread; then the program's handler, or ``SignalExit``.
 
         Takes no lock: the code this interrupted may hold any of them (module docstring).
         """
         previous = self._previous.get(signum, signal.SIG_DFL)
-        first = self._stopper is None
-        if first:
-            if not callable(previous):
-                self._fatal_signal = signum
+        fatal = not callable(previous)
+        stopping = self._stopper is not None and not self._stopped.is_set()
+        ours = os.getpid() == self._pid
+        if not ours or not (self._jobs or self._processes or stopping or self._fatal_signal):
+            if fatal:  # nothing of ours to stop: what the signal did before us
+                _die_of(signum)
+            previous(signum, frame)
+            return
+        first_fatal = fatal and self._fatal_signal is None
+        if first_fatal:
+            self._fatal_signal = signum
+        exiting = self._exit_started.is_set()
+        if not stopping and not exiting and (self._jobs or self._processes):
             reason = f"the Python process that ran this job received signal {signum}"
+            self._stopped.clear()
             self._stopper = threading.Thread(target=self._stop_all, args=(reason,), name="sagemaker-lite-exit")
             self._stopper.daemon = True
             self._stopper.start()
-        if callable(previous):
+        if not fatal:
             previous(signum, frame)
-        elif first and not self._exiting:
+        elif exiting:
+            return  # the exit hook is stopping the jobs; it then dies of the signal
+        elif first_fatal:
             raise SignalExit(signum)
-        elif self._fatal_signal is not None and self._stopped.is_set():
-            _die_of(self._fatal_signal)  # the program swallowed SignalExit; its jobs are stopped now
+        elif self._stopped.is_set() or self._stopper is None:
+            _die_of(self._fatal_signal or signum)  # SignalExit was swallowed, and the jobs are stopped
+        # else: a repeated signal while the jobs are being stopped; the stop ends the process
 
     def _stop_all(self, reason: str) -> None:
-        """The stopping thread: stop every job; then wake the main thread should it still be running."""
+        """The stopping thread: stop every job; wake the main thread should it still not have exited."""
         try:
             self.shutdown(reason)
         finally:
             self._stopped.set()
-            if self._fatal_signal is not None:
-                os.kill(os.getpid(), self._fatal_signal)
+            fatal = self._fatal_signal
+            if fatal is not None and not self._exit_started.wait(UNWIND_TIMEOUT):
+                os.kill(os.getpid(), fatal)
 
     def _at_exit(self) -> None:
-        """atexit: after a signal, wait for its stopping thread and die of the signal; else stop every job.
+        """atexit: stop every job (or wait for the stop a signal began); after a signal, die of it.
 
-        A signal that arrives while this stops the jobs does not raise into it: the jobs are
-        stopped as they were going to be, and then the process dies of the signal.
+        A signal that arrives while this runs does not raise into it: the jobs are stopped as
+        they were going to be, and then the process dies of the signal.
         """
-        self._exiting = True
+        if os.getpid() != self._pid:
+            return  # a forked child (where fork hooks do not exist): its parent's jobs are not its own
+        self._exit_started.set()
         stopper = self._stopper
         if stopper is not None:
             stopper.join(2.0 + SHUTDOWN_TIMEOUT + 5.0)
+        if self._fatal_signal is None:
+            self.shutdown("the Python process that ran this job exited")
         if self._fatal_signal is not None:
             _die_of(self._fatal_signal)
-        self.shutdown("the Python process that ran this job exited")
-        if self._fatal_signal is not None:  # a signal came while the jobs were being stopped
-            self._at_exit()
 
     def shutdown(self, reason: str, grace: float = 2.0) -> None:
         """Stop every live job (SIGTERM, then SIGKILL after ``grace``) and any stray process."""

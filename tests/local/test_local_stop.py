@@ -173,6 +173,8 @@ from sagemaker_lite.local.account import LocalAccount
 root, code, data, out, program = sys.argv[1:6]
 if program == "own-handler":
     signal.signal(signal.SIGTERM, lambda signum, frame: print("handled", signum, flush=True))
+if program == "own-sighup-handler-then-sigterm":
+    signal.signal(signal.SIGHUP, lambda signum, frame: print("handled", signum, flush=True))
 session = LocalSession(root=root, stop_timeout=1)
 est = Estimator("local-script", None, 1, "local", sagemaker_session=session, output_path="file://" + out,
                 hyperparameters={"sagemaker_program": "train.py", "sagemaker_submit_directory": "file://" + code})
@@ -193,6 +195,22 @@ elif program == "swallows":
     time.sleep(30)
 elif program == "signalled-while-exiting":  # the script ends; the signal lands in the exit hook
     threading.Thread(target=lambda: (time.sleep(0.5), os.kill(os.getpid(), signal.SIGTERM)), daemon=True).start()
+elif program == "own-sighup-handler-then-sigterm":  # a handled SIGHUP stops the job; SIGTERM still ends us
+    os.kill(os.getpid(), signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while job.describe()["TrainingJobStatus"] != "Stopped" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
+elif program == "forked-child-terminated":  # a fork inherits our hooks, not our jobs
+    import multiprocessing
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    child.terminate()
+    child.join(30)
+    print("child exit code", child.exitcode, "job", job.describe()["TrainingJobStatus"], flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
 else:
     os.kill(os.getpid(), signal.SIGTERM)
     deadline = time.monotonic() + 30
@@ -202,11 +220,24 @@ else:
 """
 
 
-@pytest.mark.parametrize("program", ["holds-the-lock", "swallows", "own-handler", "signalled-while-exiting"])
+@pytest.mark.parametrize(
+    "program",
+    [
+        "holds-the-lock",
+        "swallows",
+        "own-handler",
+        "signalled-while-exiting",
+        "own-sighup-handler-then-sigterm",
+        "forked-child-terminated",
+    ],
+)
 def test_sigterm_stops_the_job_whatever_the_main_thread_was_doing(
     local_root: Path, tmp_path: Path, program: str
 ) -> None:
-    """The stop must not need a lock the interrupted main thread holds (it did: 1 CI run in ~30 hung)."""
+    """The stop must not need a lock the interrupted main thread holds (it did: 1 CI run in ~30 hung).
+
+    A handled SIGHUP must not disarm SIGTERM, and a forked child must not stop its parent's jobs.
+    """
     code = write_code(tmp_path / "code", STUBBORN_SCRIPT)
     env = dict(os.environ, PID_FILE=str(tmp_path / "pids"), IGNORE_SIGTERM="1")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
@@ -229,10 +260,19 @@ def test_sigterm_stops_the_job_whatever_the_main_thread_was_doing(
     else:  # the process still dies of the signal, once the job is stopped
         assert driver.returncode == -signal.SIGTERM, text
         assert ("swallowed" in text) == (program == "swallows")
+    if program == "own-sighup-handler-then-sigterm":
+        assert f"handled {int(signal.SIGHUP)}" in text
+    if program == "forked-child-terminated":  # the child died as it would have; the parent's job ran on
+        assert f"child exit code -{int(signal.SIGTERM)} job InProgress" in text
     pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
     assert wait_gone(pids) == [], text
     description = json.loads((local_root / "jobs" / "signalled" / "description.json").read_text())["description"]
     assert description["TrainingJobStatus"] == "Stopped", description
-    reason = "exit" if program == "signalled-while-exiting" else "sigterm"  # the first reason is kept
-    assert description["SecondaryStatusTransitions"][-1]["StatusMessage"] == FINAL_MESSAGES[reason]
+    final = {  # the first reason is kept
+        "signalled-while-exiting": FINAL_MESSAGES["exit"],
+        "own-sighup-handler-then-sigterm": FINAL_MESSAGES["sigterm"].replace(
+            "signal 15", f"signal {int(signal.SIGHUP)}"
+        ),
+    }.get(program, FINAL_MESSAGES["sigterm"])
+    assert description["SecondaryStatusTransitions"][-1]["StatusMessage"] == final
     assert (tmp_path / "o/signalled/output/model.tar.gz").is_file()  # the model was still saved

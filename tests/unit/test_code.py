@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import tools
 
 from sagemaker_lite.archives import FIXED_MTIME, safe_extract
 from sagemaker_lite.code import digest_key, pack_source
@@ -396,14 +397,7 @@ def test_importing_code_staging_loads_no_aws_library() -> None:
 
 
 def _capture_tool() -> object:
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[2] / "tools" / "capture_official_archive.py"
-    spec = importlib.util.spec_from_file_location("capture_official_archive", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools.tool("capture_official_archive")
 
 
 def test_the_archive_has_the_official_members_directories_and_modes(tmp_path: Path) -> None:

@@ -5,19 +5,16 @@ When this fails, a public name was added or removed: run ``python tools/notebook
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+
+from support import tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_tool():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("notebook_names", ROOT / "tools" / "notebook_names.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tools.tool("notebook_names")
 
 
 def test_compatibility_table_is_current() -> None:

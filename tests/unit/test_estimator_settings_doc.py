@@ -5,12 +5,12 @@ When the page test fails, a setting or botocore's model changed: run ``python to
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from support.tools import tool
 
 from sagemaker_lite.errors import ValidationError
 from sagemaker_lite.limits import constraints_for
@@ -23,11 +23,7 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 
 
 def load_tool() -> Any:
-    spec = importlib.util.spec_from_file_location("estimator_settings", ROOT / "tools" / "estimator_settings.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("estimator_settings")
 
 
 def test_settings_page_is_current() -> None:

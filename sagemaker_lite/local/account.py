@@ -17,7 +17,7 @@ described, attached to and stopped through the other, as two boto3 clients of on
 can); two roots never see each other's jobs or endpoints. That sharing is why one table of
 accounts by root exists for the interpreter (``LocalAccount.of``): it is the only
 process-wide table in the local backend, and it holds accounts, not jobs. (The interpreter's
-exit hooks in processes.py keep the other kind of process-wide list: what must be stopped
+exit hooks in exit_hooks.py keep the other kind of process-wide list: what must be stopped
 when Python exits, whichever root it belongs to.)
 
 One lock discipline: every table of the account is read and changed under ``account.lock``

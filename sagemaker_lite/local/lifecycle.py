@@ -26,7 +26,7 @@ it ends):
 * **Finalize.** ``finalize`` ends the job exactly once, however many paths race to it (the
   supervisor, ``abort`` giving up on it); later transitions are ignored.
 * **Exit hook.** A started job is registered with the interpreter's exit hooks
-  (processes.py): when Python exits (atexit, SIGTERM, SIGHUP) ``abort`` stops it as
+  (exit_hooks.py): when Python exits (atexit, SIGTERM, SIGHUP) ``abort`` stops it as
   ``stop`` would, with the hosts' grace shortened, and waits - at most
   ``grace + DELIVERY_TIMEOUT`` seconds - for its outputs, then finalizes it Stopped with a
   reason saying they were not saved in time.
@@ -48,7 +48,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .processes import HostProcess, registry
+from .exit_hooks import registry
+from .processes import HostProcess
 from .store import private_dir, write_record
 
 LOGGER = logging.getLogger("sagemaker_lite.local")

@@ -17,7 +17,7 @@ from local_helpers import write_code
 
 from sagemaker_lite.local import LocalSession
 from sagemaker_lite.local.account import LocalAccount
-from sagemaker_lite.local.processes import registry
+from sagemaker_lite.local.exit_hooks import registry
 
 pytestmark = pytest.mark.local
 

@@ -34,7 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..processes import HostProcess, registry
+from ..exit_hooks import registry
+from ..processes import HostProcess
 from ..store import private_dir
 from ..training.artifacts import JobSetupError, local_path, safe_extract, split_s3
 
